@@ -1,0 +1,34 @@
+package io.marketstream.config;
+
+import java.time.Duration;
+import java.util.Optional;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/** How events are streamed to clients. */
+@ConfigMapping(prefix = "market.stream")
+public interface StreamConfig {
+
+    /** Reconnection delay sent to clients in the {@code retry:} field. */
+    @WithDefault("3s")
+    Duration retry();
+
+    /** Interval of the comment heartbeat that keeps proxies from closing an idle stream. */
+    @WithDefault("15s")
+    Duration heartbeat();
+
+    /** Most channels one connection may subscribe to. */
+    @WithDefault("100")
+    int maxChannels();
+
+    /** Frames queued for a client that reads too slowly before its stream is closed (it then resumes). */
+    @WithDefault("4096")
+    int bufferSize();
+
+    /**
+     * Names the deployment in event ids, so an id from another deployment is recognised. Defaults to one derived
+     * from the topic names; set it per Kafka cluster.
+     */
+    Optional<String> idNamespace();
+}

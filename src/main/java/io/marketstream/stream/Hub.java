@@ -1,0 +1,130 @@
+package io.marketstream.stream;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.zip.CRC32;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.marketstream.config.IngestConfig;
+import io.marketstream.config.StreamConfig;
+import io.marketstream.event.Channel;
+import io.marketstream.event.MarketEvent;
+import io.marketstream.event.MarketEvent.Topic;
+import io.marketstream.event.SseFrames;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+
+/**
+ * Fans live events out to the connections subscribed to their channels.
+ *
+ * <p>One lock orders everything a connection sees: an event is published, and a connection opens (registration,
+ * snapshot and starting cursor), under it. So a snapshot is never older than the live events that follow it, and
+ * the cursor a stream starts from is exactly the point after which it receives every event. Each event is encoded
+ * to SSE bytes once, and the same bytes go to every subscriber.
+ */
+@ApplicationScoped
+public class Hub {
+
+    private final Map<Channel, Set<Connection>> subscribers = new ConcurrentHashMap<>();
+    private final Map<String, MarketEvent> latestPrices = new ConcurrentHashMap<>();
+    private final AtomicInteger connections = new AtomicInteger();
+    private final Positions positions = new Positions();
+    private final String namespace;
+    private final Duration retry;
+    private final Counter delivered;
+    private long sequence;
+
+    public Hub(StreamConfig stream, IngestConfig ingest, MeterRegistry registry) {
+        this.namespace = stream.idNamespace().orElseGet(() -> defaultNamespace(ingest));
+        this.retry = stream.retry();
+        this.delivered = registry.counter("market.stream.events", "path", "live");
+        registry.gauge("market.stream.connections", connections);
+    }
+
+    /** The deployment name that prefixes every event id. */
+    public String namespace() {
+        return namespace;
+    }
+
+    /** Records where the live consumer starts in a partition it has just been assigned. */
+    public synchronized void assigned(Topic topic, int partition, long position) {
+        positions.set(topic, partition, position);
+    }
+
+    /** True once the live consumer has been given partitions of both topics: from then on nothing new is missed. */
+    public synchronized boolean live() {
+        return positions.assignedBothTopics();
+    }
+
+    public synchronized void publish(MarketEvent event) {
+        positions.set(event.topic(), event.partition(), event.offset() + 1);
+        byte[] frame = SseFrames.event(positions.cursor(namespace).format(), event.topic().eventName(), event.json());
+        if (event.priceSymbol() != null) {
+            latestPrices.put(event.priceSymbol(), event);
+        }
+        long current = ++sequence;
+        for (Channel channel : event.channels()) {
+            Set<Connection> set = subscribers.get(channel);
+            if (set != null) {
+                set.forEach(connection -> connection.deliver(current, frame));
+            }
+        }
+        delivered.increment();
+    }
+
+    /**
+     * Registers a connection and sends its opening frames: the retry delay and starting cursor, then the latest
+     * price of each symbol it watches.
+     */
+    synchronized void open(Connection connection) {
+        for (Channel channel : connection.channels()) {
+            subscribers.compute(channel, (c, set) -> {
+                Set<Connection> members = set != null ? set : ConcurrentHashMap.newKeySet();
+                members.add(connection);
+                return members;
+            });
+        }
+        connections.incrementAndGet();
+        String cursor = positions.cursor(namespace).format();
+        connection.send(SseFrames.opening(retry, cursor));
+        for (Channel channel : connection.channels()) {
+            MarketEvent latest = channel.priceSymbol() == null ? null : latestPrices.get(channel.priceSymbol());
+            if (latest != null) {
+                connection.send(SseFrames.event(cursor, Topic.PRICES.eventName(), latest.json()));
+            }
+        }
+    }
+
+    /** Releases everything held for a connection that has ended, however it ended. */
+    void close(Connection connection) {
+        for (Channel channel : connection.channels()) {
+            subscribers.computeIfPresent(channel, (c, set) -> {
+                set.remove(connection);
+                return set.isEmpty() ? null : set;
+            });
+        }
+        connections.decrementAndGet();
+    }
+
+    /** The latest price of a symbol, as the JSON of its event. */
+    public Optional<String> latestPrice(String symbol) {
+        return Optional.ofNullable(latestPrices.get(symbol)).map(MarketEvent::json);
+    }
+
+    /** Connections now open on this pod. */
+    public int connectionCount() {
+        return connections.get();
+    }
+
+    private static String defaultNamespace(IngestConfig ingest) {
+        CRC32 crc = new CRC32();
+        crc.update((ingest.pricesTopic() + '\n' + ingest.newsTopic()).getBytes(StandardCharsets.UTF_8));
+        return "ms" + Long.toString(crc.getValue(), 36);
+    }
+}

@@ -1,0 +1,51 @@
+package io.marketstream.testing;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import io.marketstream.dev.EmbeddedKafkaBroker;
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+
+/**
+ * Gives a {@code @QuarkusTest} a real Kafka: one in-process KRaft broker on a free loopback port, with the
+ * application's topics already created, so no test depends on auto-creation or its partition count.
+ */
+public class KafkaBrokerResource implements QuarkusTestResourceLifecycleManager {
+
+    public static final String PRICES_TOPIC = "market.prices";
+    public static final String NEWS_TOPIC = "market.news";
+    public static final String DLQ_TOPIC = "market.dlq";
+
+    // Static so tests can reach the broker from their own producers and consumers.
+    private static volatile EmbeddedKafkaBroker broker;
+
+    @Override
+    public Map<String, String> start() {
+        EmbeddedKafkaBroker started = EmbeddedKafkaBroker.start(0);
+        Map<String, Integer> topics = new LinkedHashMap<>();
+        topics.put(PRICES_TOPIC, 3);
+        topics.put(NEWS_TOPIC, 3);
+        topics.put(DLQ_TOPIC, 1);
+        started.createTopics(topics);
+        broker = started;
+        return Map.of("kafka.bootstrap.servers", started.bootstrapServers());
+    }
+
+    @Override
+    public void stop() {
+        EmbeddedKafkaBroker running = broker;
+        broker = null;
+        if (running != null) {
+            running.close();
+        }
+    }
+
+    /** The bootstrap address of the running broker; fails if no test resource has started one. */
+    public static String bootstrapServers() {
+        EmbeddedKafkaBroker running = broker;
+        if (running == null) {
+            throw new IllegalStateException("KafkaBrokerResource is not running");
+        }
+        return running.bootstrapServers();
+    }
+}
