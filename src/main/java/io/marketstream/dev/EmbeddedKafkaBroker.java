@@ -67,20 +67,28 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             server.startup();
             awaitClients(bootstrap);
             return new EmbeddedKafkaBroker(workDir, server, bootstrap);
-        } catch (Exception e) {
-            var failure = new IllegalStateException("Embedded Kafka broker did not start", e);
+        } catch (Throwable e) {
+            // Errors too: a NoClassDefFoundError from a missing Kafka runtime jar must not leak the temp dir.
             try {
                 stop(server);
                 deleteRecursively(workDir);
             } catch (RuntimeException cleanup) {
-                failure.addSuppressed(cleanup);
+                e.addSuppressed(cleanup);
             }
-            throw failure;
+            if (e instanceof Error error) {
+                throw error;
+            }
+            throw new IllegalStateException("Embedded Kafka broker did not start", e);
         }
     }
 
     public String bootstrapServers() {
         return bootstrapServers;
+    }
+
+    /** Package-private so the test can check that {@link #close()} removes it. */
+    Path dataDir() {
+        return workDir;
     }
 
     /** Creates the topics that do not exist yet (replication factor 1); existing ones are left as they are. */

@@ -29,7 +29,7 @@ public final class Symbols {
 
     /** Shortens and escapes untrusted text before it goes into an error message or a log line. */
     public static String printable(String raw) {
-        String cut = raw.length() > 40 ? raw.substring(0, 40) + "…" : raw;
+        String cut = raw.length() > 120 ? raw.substring(0, 120) + "…" : raw;
         StringBuilder out = new StringBuilder(cut.length());
         cut.codePoints().forEach(c -> {
             if (Character.isISOControl(c)) {
