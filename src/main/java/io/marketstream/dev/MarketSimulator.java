@@ -97,11 +97,15 @@ public class MarketSimulator {
         ThreadLocalRandom random = ThreadLocalRandom.current();
         int i = random.nextInt(symbols.size());
         prices[i] = Math.max(1, prices[i] * (1 + random.nextGaussian() * 0.001));
-        double price = Math.round(prices[i] * 100) / 100.0;
-        double spread = Math.max(0.01, Math.round(price * 0.0002 * 100) / 100.0);
-        PriceTick tick = new PriceTick(symbols.get(i), price, "USD", price - spread, price + spread,
+        double price = cents(prices[i]);
+        double spread = Math.max(0.01, cents(price * 0.0002));
+        PriceTick tick = new PriceTick(symbols.get(i), price, "USD", cents(price - spread), cents(price + spread),
                 (long) random.nextInt(100, 5000), Instant.now());
         send(ingest.pricesTopic(), tick.symbol(), tick);
+    }
+
+    private static double cents(double value) {
+        return Math.round(value * 100) / 100.0;
     }
 
     private void news() {

@@ -21,11 +21,11 @@ public record Channel(String name) {
     }
 
     public static Channel prices(String symbol) {
-        return new Channel(PRICES_PREFIX + symbol);
+        return new Channel(PRICES_PREFIX + Symbols.normalize(symbol));
     }
 
     public static Channel news(String symbol) {
-        return new Channel(NEWS_PREFIX + symbol);
+        return new Channel(NEWS_PREFIX + Symbols.normalize(symbol));
     }
 
     /** @return the symbol of a {@code prices.X} channel, or null for a news channel */

@@ -11,7 +11,7 @@ import java.util.regex.Pattern;
  * <p>It is built from Kafka positions only, never from a per-pod counter, so any pod can resume from it. Because it
  * names every partition, it is exact for a connection that multiplexes channels spread over several partitions.
  * Wire form: {@code <namespace>:<prices positions>:<news positions>}, e.g. {@code ms1:120,98,133:14,9,22};
- * a partition whose position is unknown is left empty. See {@code docs/reconnection.md}.
+ * a partition whose position is unknown is written {@code _}. See {@code docs/reconnection.md}.
  *
  * @param namespace names the deployment (topics and cluster) the positions belong to
  * @param prices position per partition of the prices topic, {@link #UNKNOWN} where not known
@@ -21,15 +21,31 @@ public record EventId(String namespace, long[] prices, long[] news) {
 
     public static final long UNKNOWN = -1;
     private static final Pattern NAMESPACE = Pattern.compile("[A-Za-z0-9_-]{1,32}");
-    private static final Pattern POSITIONS = Pattern.compile("(\\d{1,19})?(,(\\d{1,19})?){0,1023}");
-    private static final int MAX_LENGTH = 8192;
+    private static final Pattern POSITION = Pattern.compile("\\d{1,19}|_");
+    private static final String UNKNOWN_TEXT = "_";
+    /** Far more partitions than a topic of this service has; bounds the work a forged id can cause. */
+    public static final int MAX_PARTITIONS = 1024;
+    private static final int MAX_LENGTH = 2 * 21 * MAX_PARTITIONS + 64;
 
     public EventId {
         if (namespace == null || !NAMESPACE.matcher(namespace).matches()) {
             throw new IllegalArgumentException("namespace must be 1-32 characters of A-Z, a-z, 0-9, '_' and '-'");
         }
-        prices = prices.clone();
-        news = news.clone();
+        prices = checked("prices", prices);
+        news = checked("news", news);
+    }
+
+    private static long[] checked(String topic, long[] positions) {
+        if (positions == null || positions.length > MAX_PARTITIONS) {
+            throw new IllegalArgumentException(topic + " positions must be given, for at most " + MAX_PARTITIONS
+                    + " partitions");
+        }
+        for (long position : positions) {
+            if (position < UNKNOWN) {
+                throw new IllegalArgumentException(topic + " positions must not be negative");
+            }
+        }
+        return positions.clone();
     }
 
     /** @return the cursor, or empty when the text is not a cursor of this namespace */
@@ -53,16 +69,19 @@ public record EventId(String namespace, long[] prices, long[] news) {
     }
 
     private static long[] positions(String csv) {
-        if (!POSITIONS.matcher(csv).matches()) {
-            throw new IllegalArgumentException("not a list of positions");
-        }
         if (csv.isEmpty()) {
             return new long[0];
         }
         String[] cells = csv.split(",", -1);
+        if (cells.length > MAX_PARTITIONS) {
+            throw new IllegalArgumentException("too many partitions");
+        }
         long[] positions = new long[cells.length];
         for (int i = 0; i < cells.length; i++) {
-            positions[i] = cells[i].isEmpty() ? UNKNOWN : Long.parseLong(cells[i]);
+            if (!POSITION.matcher(cells[i]).matches()) {
+                throw new IllegalArgumentException("not a position: " + cells[i]);
+            }
+            positions[i] = cells[i].equals(UNKNOWN_TEXT) ? UNKNOWN : Long.parseLong(cells[i]);
         }
         return positions;
     }
@@ -73,7 +92,9 @@ public record EventId(String namespace, long[] prices, long[] news) {
             if (i > 0) {
                 out.append(',');
             }
-            if (positions[i] != UNKNOWN) {
+            if (positions[i] == UNKNOWN) {
+                out.append(UNKNOWN_TEXT);
+            } else {
                 out.append(positions[i]);
             }
         }

@@ -27,6 +27,7 @@ public record PriceTick(String symbol, Double price, String currency, Double bid
         }
     }
 
+    // Double.compare also rejects -0.0, which a plain "< 0" lets through.
     private static void requirePrice(String field, Double value, boolean required) {
         if (value == null) {
             if (required) {
@@ -34,7 +35,7 @@ public record PriceTick(String symbol, Double price, String currency, Double bid
             }
             return;
         }
-        if (!Double.isFinite(value) || value < 0) {
+        if (!Double.isFinite(value) || Double.compare(value, 0.0) < 0) {
             throw new IllegalArgumentException(field + " must be a finite, non-negative number");
         }
     }

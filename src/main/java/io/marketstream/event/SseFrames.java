@@ -12,10 +12,14 @@ import java.time.Duration;
  */
 public final class SseFrames {
 
-    /** A comment line: ignored by EventSource, but it keeps proxies from closing an idle stream. */
-    public static final byte[] HEARTBEAT = ":\n\n".getBytes(StandardCharsets.UTF_8);
+    private static final byte[] HEARTBEAT = ":\n\n".getBytes(StandardCharsets.UTF_8);
 
     private SseFrames() {
+    }
+
+    /** A comment line: ignored by EventSource, but it keeps proxies from closing an idle stream. */
+    public static byte[] heartbeat() {
+        return HEARTBEAT.clone();
     }
 
     /** {@code id:}, {@code event:} and one {@code data:} line. */
@@ -33,6 +37,9 @@ public final class SseFrames {
      */
     public static byte[] opening(Duration retry, String id) {
         requireField("id", id);
+        if (retry.isNegative()) {
+            throw new IllegalArgumentException("retry must not be negative");
+        }
         return ("retry: " + retry.toMillis() + "\nid: " + id + "\n\n").getBytes(StandardCharsets.UTF_8);
     }
 

@@ -6,7 +6,7 @@ import java.util.regex.Pattern;
 /** Ticker symbols: 1–15 characters of {@code A-Z 0-9 . -}, accepted in any case, kept in upper case. */
 public final class Symbols {
 
-    private static final Pattern VALID = Pattern.compile("[A-Z0-9.\\-]{1,15}");
+    private static final Pattern VALID = Pattern.compile("[A-Za-z0-9.\\-]{1,15}");
 
     private Symbols() {
     }
@@ -19,12 +19,12 @@ public final class Symbols {
         if (raw == null) {
             throw new IllegalArgumentException("symbol is missing");
         }
-        String upper = raw.toUpperCase(Locale.ROOT);
-        if (!VALID.matcher(upper).matches()) {
+        // Checked before upper-casing: Unicode case mapping turns some non-ASCII letters into ASCII ones.
+        if (!VALID.matcher(raw).matches()) {
             throw new IllegalArgumentException(
                     "symbol '" + printable(raw) + "' must be 1-15 characters of A-Z, 0-9, '.' and '-'");
         }
-        return upper;
+        return raw.toUpperCase(Locale.ROOT);
     }
 
     /** Shortens and escapes untrusted text before it goes into an error message or a log line. */

@@ -7,6 +7,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.jboss.logging.Logger;
 
+import io.marketstream.event.Symbols;
 import io.marketstream.stream.Hub;
 import io.micrometer.core.instrument.MeterRegistry;
 
@@ -41,7 +42,7 @@ public class LiveFeed {
                 registry.counter("market.records.rejected", "path", "live", "topic", record.topic(),
                         "reason", rejected.reason()).increment();
                 LOG.debugf("Skipped %s-%d@%d: %s", record.topic(), record.partition(), record.offset(),
-                        rejected.detail());
+                        Symbols.printable(String.valueOf(rejected.detail())));
             }
         }
     }

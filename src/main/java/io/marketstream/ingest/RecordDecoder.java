@@ -6,6 +6,7 @@ import java.util.List;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
@@ -57,7 +58,8 @@ public class RecordDecoder {
     }
 
     private <T> T read(byte[] value, Class<T> type) throws IOException {
-        T record = mapper.readValue(value, type);
+        // Trailing text after the JSON value means the producer wrote something else than one record.
+        T record = mapper.readerFor(type).with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).readValue(value);
         if (record == null) {
             throw new IOException("the record is JSON null");
         }

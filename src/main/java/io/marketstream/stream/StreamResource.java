@@ -60,7 +60,7 @@ public class StreamResource {
             emitter.onTermination(() -> hub.close(connection));
             hub.open(connection);
         }, config.bufferSize());
-        Multi<byte[]> heartbeats = Multi.createFrom().ticks().every(config.heartbeat()).map(tick -> SseFrames.HEARTBEAT);
+        Multi<byte[]> heartbeats = Multi.createFrom().ticks().every(config.heartbeat()).map(tick -> SseFrames.heartbeat());
         return RestMulti.fromMultiData(Multi.createBy().merging().streams(events, heartbeats))
                 .header("Content-Type", "text/event-stream; charset=utf-8")
                 .header("Cache-Control", "no-cache")

@@ -73,6 +73,6 @@ class SseFramesTest {
 
     @Test
     void sendsTheHeartbeatAsACommentFrame() {
-        assertThat(text(SseFrames.HEARTBEAT)).isEqualTo(":\n\n");
+        assertThat(text(SseFrames.heartbeat())).isEqualTo(":\n\n");
     }
 }
