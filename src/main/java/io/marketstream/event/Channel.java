@@ -33,6 +33,11 @@ public record Channel(String name) {
         return name.startsWith(PRICES_PREFIX) ? name.substring(PRICES_PREFIX.length()) : null;
     }
 
+    /** The topic this channel's events come from. */
+    public MarketEvent.Topic topic() {
+        return name.startsWith(PRICES_PREFIX) ? MarketEvent.Topic.PRICES : MarketEvent.Topic.NEWS;
+    }
+
     /** The channels an event of the given news item belongs to: {@code news} and one per tagged symbol. */
     public static List<Channel> of(NewsItem item) {
         List<Channel> channels = new ArrayList<>(item.symbols().size() + 1);

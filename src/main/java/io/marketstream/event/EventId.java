@@ -64,6 +64,71 @@ public record EventId(String namespace, long[] prices, long[] news) {
         }
     }
 
+    /** The position of a partition, or {@link #UNKNOWN}. */
+    public long position(Partition partition) {
+        long[] positions = partition.topic() == MarketEvent.Topic.PRICES ? prices : news;
+        return partition.number() < positions.length ? positions[partition.number()] : UNKNOWN;
+    }
+
+    /** Every partition this cursor names, with a known position. */
+    public java.util.Map<Partition, Long> positions() {
+        java.util.Map<Partition, Long> all = new java.util.HashMap<>();
+        for (int i = 0; i < prices.length; i++) {
+            if (prices[i] != UNKNOWN) {
+                all.put(new Partition(MarketEvent.Topic.PRICES, i), prices[i]);
+            }
+        }
+        for (int i = 0; i < news.length; i++) {
+            if (news[i] != UNKNOWN) {
+                all.put(new Partition(MarketEvent.Topic.NEWS, i), news[i]);
+            }
+        }
+        return all;
+    }
+
+    /** A copy with one position set. */
+    public EventId with(Partition partition, long position) {
+        long[] p = prices;
+        long[] n = news;
+        if (partition.topic() == MarketEvent.Topic.PRICES) {
+            p = java.util.Arrays.copyOf(prices, Math.max(prices.length, partition.number() + 1));
+            java.util.Arrays.fill(p, prices.length, p.length, UNKNOWN);
+            p[partition.number()] = position;
+        } else {
+            n = java.util.Arrays.copyOf(news, Math.max(news.length, partition.number() + 1));
+            java.util.Arrays.fill(n, news.length, n.length, UNKNOWN);
+            n[partition.number()] = position;
+        }
+        return new EventId(namespace, p, n);
+    }
+
+    /** The larger position of the two, partition by partition. */
+    public EventId max(EventId other) {
+        return new EventId(namespace, max(prices, other.prices), max(news, other.news));
+    }
+
+    /** True when no position of {@code other} is ahead of this one's. */
+    public boolean covers(EventId other) {
+        return covers(prices, other.prices) && covers(news, other.news);
+    }
+
+    private static long[] max(long[] a, long[] b) {
+        long[] out = new long[Math.max(a.length, b.length)];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = Math.max(i < a.length ? a[i] : UNKNOWN, i < b.length ? b[i] : UNKNOWN);
+        }
+        return out;
+    }
+
+    private static boolean covers(long[] mine, long[] theirs) {
+        for (int i = 0; i < theirs.length; i++) {
+            if (theirs[i] != UNKNOWN && (i >= mine.length || mine[i] < theirs[i])) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     public String format() {
         return namespace + ':' + join(prices) + ':' + join(news);
     }

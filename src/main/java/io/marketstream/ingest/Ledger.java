@@ -1,8 +1,13 @@
 package io.marketstream.ingest;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -11,16 +16,24 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
 
+import io.marketstream.config.IngestConfig;
+import io.marketstream.event.MarketEvent.Topic;
+import io.marketstream.event.Partition;
 import io.marketstream.event.Symbols;
+import io.marketstream.replay.ReplayStore;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
+import io.vertx.mutiny.core.Vertx;
 
 /**
- * The shared path: one consumer group for all pods, so each record is handled once however many pods run. A record
- * that cannot be streamed goes to the dead-letter topic, with why and where it came from in its headers; its offset
- * is committed only once the dead-letter topic has it.
+ * The shared path: one consumer group for all pods, so each record is handled once however many pods run. A valid
+ * record is written to history; one that cannot be streamed goes to the dead-letter topic, with why and where it
+ * came from in its headers. Each step is retried until it succeeds (a Redis outage stalls this path, not the live
+ * one), and the offset is committed only after, so nothing is lost.
  */
 @ApplicationScoped
 public class Ledger {
@@ -33,30 +46,75 @@ public class Ledger {
     public static final String HEADER_PARTITION = "dlq-partition";
     public static final String HEADER_OFFSET = "dlq-offset";
     private static final Logger LOG = Logger.getLogger(Ledger.class);
+    private static final Duration CHECKPOINT_INTERVAL = Duration.ofSeconds(1);
 
     private final RecordDecoder decoder;
+    private final ReplayStore store;
     private final MutinyEmitter<byte[]> deadLetters;
     private final MeterRegistry registry;
+    private final IngestConfig config;
+    private final Vertx vertx;
+    /** Per partition, the position below which every record has been handled. */
+    private final Map<Partition, Long> handled = new ConcurrentHashMap<>();
+    private long timer = -1;
 
-    public Ledger(RecordDecoder decoder, @Channel(DLQ_CHANNEL) MutinyEmitter<byte[]> deadLetters,
-            MeterRegistry registry) {
+    public Ledger(RecordDecoder decoder, ReplayStore store, @Channel(DLQ_CHANNEL) MutinyEmitter<byte[]> deadLetters,
+            MeterRegistry registry, IngestConfig config, Vertx vertx) {
         this.decoder = decoder;
+        this.store = store;
         this.deadLetters = deadLetters;
         this.registry = registry;
+        this.config = config;
+        this.vertx = vertx;
     }
 
     @Incoming(CHANNEL)
     public Uni<Void> consume(ConsumerRecord<String, byte[]> record) {
+        Partition partition = partition(record.topic(), record.partition());
         Decoded decoded = decoder.decode(record.topic(), record.partition(), record.offset(), record.value());
-        if (decoded instanceof Decoded.Rejected rejected) {
-            return reject(record, rejected);
+        Uni<Void> handle = decoded instanceof Decoded.Accepted accepted
+                ? retried(() -> store.append(accepted.event()))
+                : reject(record, (Decoded.Rejected) decoded);
+        return retried(() -> store.begin(partition, record.offset()))
+                .chain(() -> handle)
+                .chain(() -> retried(() -> store.written(partition, record.offset() + 1)))
+                .invoke(() -> handled.merge(partition, record.offset() + 1, Math::max));
+    }
+
+    /** Records where this pod starts in a partition it has been given: everything below has been handled. */
+    public void assigned(Partition partition, long position) {
+        handled.merge(partition, position, Math::max);
+    }
+
+    void startCheckpoints(@Observes StartupEvent startup) {
+        timer = vertx.setPeriodic(CHECKPOINT_INTERVAL.toMillis(), id -> {
+            if (!handled.isEmpty()) {
+                store.checkpoint(Map.copyOf(handled)).subscribe().with(done -> {
+                }, failure -> LOG.debugf("History checkpoint failed: %s", failure.toString()));
+            }
+        });
+    }
+
+    void stopCheckpoints(@Observes ShutdownEvent shutdown) {
+        if (timer >= 0) {
+            vertx.cancelTimer(timer);
         }
-        return Uni.createFrom().voidItem();
+    }
+
+    Partition partition(String topic, int number) {
+        return new Partition(topic.equals(config.pricesTopic()) ? Topic.PRICES : Topic.NEWS, number);
+    }
+
+    private static Uni<Void> retried(Supplier<Uni<Void>> step) {
+        return Uni.createFrom().<Void> deferred(step::get)
+                .onFailure().invoke(failure -> LOG.warnf("History write failed, retrying: %s", failure.toString()))
+                .onFailure().retry().withBackOff(Duration.ofMillis(100), Duration.ofSeconds(5)).indefinitely();
     }
 
     private Uni<Void> reject(ConsumerRecord<String, byte[]> record, Decoded.Rejected rejected) {
         LOG.warnf("Rejected record %s-%d@%d (%s): %s; sent to the dead-letter topic", record.topic(),
-                record.partition(), record.offset(), rejected.reason(), Symbols.printable(rejected.detail()));
+                record.partition(), record.offset(), rejected.reason(),
+                Symbols.printable(String.valueOf(rejected.detail())));
         registry.counter("market.records.rejected", "path", "ledger", "topic", record.topic(),
                 "reason", rejected.reason()).increment();
         RecordHeaders headers = new RecordHeaders(record.headers().toArray());
@@ -70,7 +128,7 @@ public class Ledger {
                 .withHeaders(headers)
                 .build();
         byte[] value = record.value() == null ? new byte[0] : record.value();
-        return deadLetters.sendMessage(Message.of(value).addMetadata(metadata));
+        return retried(() -> deadLetters.sendMessage(Message.of(value).addMetadata(metadata)));
     }
 
     private static void header(RecordHeaders headers, String name, String value) {

@@ -1,7 +1,7 @@
 package io.marketstream.stream;
 
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -14,6 +14,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import io.marketstream.config.IngestConfig;
 import io.marketstream.config.StreamConfig;
 import io.marketstream.event.Channel;
+import io.marketstream.event.EventId;
 import io.marketstream.event.MarketEvent;
 import io.marketstream.event.MarketEvent.Topic;
 import io.marketstream.event.SseFrames;
@@ -36,13 +37,11 @@ public class Hub {
     private final AtomicInteger connections = new AtomicInteger();
     private final Positions positions = new Positions();
     private final String namespace;
-    private final Duration retry;
     private final Counter delivered;
     private long sequence;
 
     public Hub(StreamConfig stream, IngestConfig ingest, MeterRegistry registry) {
         this.namespace = stream.idNamespace().orElseGet(() -> defaultNamespace(ingest));
-        this.retry = stream.retry();
         this.delivered = registry.counter("market.stream.events", "path", "live");
         registry.gauge("market.stream.connections", connections);
     }
@@ -64,7 +63,9 @@ public class Hub {
 
     public synchronized void publish(MarketEvent event) {
         positions.set(event.topic(), event.partition(), event.offset() + 1);
-        byte[] frame = SseFrames.event(positions.cursor(namespace).format(), event.topic().eventName(), event.json());
+        EventId cursor = positions.cursor(namespace);
+        LiveFrame frame = new LiveFrame(event, cursor,
+                SseFrames.event(cursor.format(), event.topic().eventName(), event.json()));
         if (event.priceSymbol() != null) {
             latestPrices.put(event.priceSymbol(), event);
         }
@@ -79,26 +80,24 @@ public class Hub {
     }
 
     /**
-     * Registers a connection and sends its opening frames: the retry delay and starting cursor, then the latest
-     * price of each symbol it watches.
+     * Registers a connection for live delivery from now on, and says where "now" is: this pod's cursor, and the
+     * latest prices it knows for the connection's channels.
      */
-    synchronized void open(Connection connection) {
+    synchronized Registration register(Connection connection) {
+        Map<Channel, MarketEvent> prices = new HashMap<>();
         for (Channel channel : connection.channels()) {
             subscribers.compute(channel, (c, set) -> {
                 Set<Connection> members = set != null ? set : ConcurrentHashMap.newKeySet();
                 members.add(connection);
                 return members;
             });
-        }
-        connections.incrementAndGet();
-        String cursor = positions.cursor(namespace).format();
-        connection.send(SseFrames.opening(retry, cursor));
-        for (Channel channel : connection.channels()) {
             MarketEvent latest = channel.priceSymbol() == null ? null : latestPrices.get(channel.priceSymbol());
             if (latest != null) {
-                connection.send(SseFrames.event(cursor, Topic.PRICES.eventName(), latest.json()));
+                prices.put(channel, latest);
             }
         }
+        connections.incrementAndGet();
+        return new Registration(positions.cursor(namespace), prices);
     }
 
     /** Releases everything held for a connection that has ended, however it ended. */

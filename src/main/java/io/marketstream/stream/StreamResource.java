@@ -5,6 +5,7 @@ import java.util.Set;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 
+import org.jboss.resteasy.reactive.RestHeader;
 import org.jboss.resteasy.reactive.RestMulti;
 import org.jboss.resteasy.reactive.RestPath;
 import org.jboss.resteasy.reactive.RestQuery;
@@ -23,42 +24,56 @@ import io.smallrye.mutiny.Multi;
 public class StreamResource {
 
     private final Hub hub;
+    private final Openings openings;
     private final StreamConfig config;
 
-    public StreamResource(Hub hub, StreamConfig config) {
+    public StreamResource(Hub hub, Openings openings, StreamConfig config) {
         this.hub = hub;
+        this.openings = openings;
         this.config = config;
     }
 
     /** Any set of channels on one connection: {@code ?channels=prices.AAPL,news.AAPL,news}. */
     @GET
-    public RestMulti<byte[]> stream(@RestQuery String channels) {
-        return open(ChannelRequest.parse(channels, config.maxChannels()));
+    public RestMulti<byte[]> stream(@RestQuery String channels, @RestHeader("Last-Event-ID") String lastEventIdHeader,
+            @RestQuery String lastEventId) {
+        return open(ChannelRequest.parse(channels, config.maxChannels()), resumeFrom(lastEventIdHeader, lastEventId));
     }
 
     @GET
     @Path("prices/{symbol}")
-    public RestMulti<byte[]> prices(@RestPath String symbol) {
-        return open(Set.of(Channel.prices(ChannelRequest.symbol(symbol))));
+    public RestMulti<byte[]> prices(@RestPath String symbol, @RestHeader("Last-Event-ID") String lastEventIdHeader,
+            @RestQuery String lastEventId) {
+        return open(Set.of(Channel.prices(ChannelRequest.symbol(symbol))), resumeFrom(lastEventIdHeader, lastEventId));
     }
 
     @GET
     @Path("news")
-    public RestMulti<byte[]> news() {
-        return open(Set.of(Channel.ALL_NEWS));
+    public RestMulti<byte[]> news(@RestHeader("Last-Event-ID") String lastEventIdHeader,
+            @RestQuery String lastEventId) {
+        return open(Set.of(Channel.ALL_NEWS), resumeFrom(lastEventIdHeader, lastEventId));
     }
 
     @GET
     @Path("news/{symbol}")
-    public RestMulti<byte[]> news(@RestPath String symbol) {
-        return open(Set.of(Channel.news(ChannelRequest.symbol(symbol))));
+    public RestMulti<byte[]> news(@RestPath String symbol, @RestHeader("Last-Event-ID") String lastEventIdHeader,
+            @RestQuery String lastEventId) {
+        return open(Set.of(Channel.news(ChannelRequest.symbol(symbol))), resumeFrom(lastEventIdHeader, lastEventId));
     }
 
-    private RestMulti<byte[]> open(Set<Channel> channels) {
+    /** EventSource sends the header when it reconnects; a page that remembered an id passes it in the query. */
+    private static String resumeFrom(String header, String query) {
+        return header != null && !header.isBlank() ? header : query;
+    }
+
+    private RestMulti<byte[]> open(Set<Channel> channels, String lastEventId) {
         Multi<byte[]> events = Multi.createFrom().emitter(emitter -> {
-            Connection connection = new Connection(channels, emitter);
+            Connection connection = new Connection(channels, emitter, config.bufferSize());
             emitter.onTermination(() -> hub.close(connection));
-            hub.open(connection);
+            Registration registration = hub.register(connection);
+            openings.open(channels, lastEventId, registration).subscribe().with(
+                    opening -> connection.start(opening.frames(), opening.resumedAt()),
+                    emitter::fail);
         }, config.bufferSize());
         Multi<byte[]> heartbeats = Multi.createFrom().ticks().every(config.heartbeat()).map(tick -> SseFrames.heartbeat());
         return RestMulti.fromMultiData(Multi.createBy().merging().streams(events, heartbeats))
