@@ -10,6 +10,10 @@ end
 local now = redis.call('TIME')
 local now_ms = tonumber(now[1]) * 1000 + math.floor(tonumber(now[2]) / 1000)
 redis.call('ZADD', KEYS[3], now_ms, ARGV[2] .. ':' .. now_ms)
-redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', '(' .. (now_ms - 2 * tonumber(ARGV[3])))
-redis.call('PEXPIRE', KEYS[3], 3 * tonumber(ARGV[3]))
+-- Drop what is older than the newest checkpoint of one max age ago: that one is the age floor and must stay,
+-- however long the writer paused. The set has no expiry for the same reason; pruning keeps it small.
+local floor = redis.call('ZREVRANGEBYSCORE', KEYS[3], now_ms - tonumber(ARGV[3]), '-inf', 'WITHSCORES', 'LIMIT', 0, 1)
+if floor[2] then
+  redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', '(' .. floor[2])
+end
 return 0

@@ -71,7 +71,11 @@ public class MemoryReplayStore implements ReplayStore {
             written.merge(partition, position, Math::max);
             TreeMap<Long, Long> times = checkpoints.computeIfAbsent(partition, p -> new TreeMap<>());
             times.put(now, position);
-            times.headMap(now - 2 * maxAgeMillis).clear();
+            // Keep the newest checkpoint of one max age ago: it is the age floor, however long the writer paused.
+            Long floor = times.floorKey(now - maxAgeMillis);
+            if (floor != null) {
+                times.headMap(floor).clear();
+            }
         });
         return Uni.createFrom().voidItem();
     }

@@ -105,10 +105,22 @@ public class RedisReplayStore implements ReplayStore {
 
     @Override
     public Uni<Optional<StoredEvent>> latestBefore(Channel channel, Map<Partition, Long> limit) {
-        return redis.execute("XREVRANGE", channelKey(channel, "log"), "+", "-", "COUNT", Integer.toString(PAGE))
-                .map(page -> entries(page).stream()
-                        .filter(e -> e.offset() < limit.getOrDefault(e.partition(), Long.MAX_VALUE))
-                        .findFirst());
+        return latestBefore(channel, limit, "+");
+    }
+
+    private Uni<Optional<StoredEvent>> latestBefore(Channel channel, Map<Partition, Long> limit, String end) {
+        return redis.execute("XREVRANGE", channelKey(channel, "log"), end, "-", "COUNT", Integer.toString(PAGE))
+                .chain(page -> {
+                    List<String> ids = new ArrayList<>();
+                    List<StoredEvent> entries = entries(page, ids);
+                    Optional<StoredEvent> found = entries.stream()
+                            .filter(e -> e.offset() < limit.getOrDefault(e.partition(), Long.MAX_VALUE))
+                            .findFirst();
+                    if (found.isPresent() || entries.size() < PAGE) {
+                        return Uni.createFrom().item(found);
+                    }
+                    return latestBefore(channel, limit, "(" + ids.get(ids.size() - 1));
+                });
     }
 
     private static List<StoredEvent> oldestFirst(List<StoredEvent> newestFirst) {
@@ -138,10 +150,6 @@ public class RedisReplayStore implements ReplayStore {
                     }
                     return readBackwards(channel, from, "(" + ids.get(ids.size() - 1), newestFirst);
                 });
-    }
-
-    private static List<StoredEvent> entries(Response page) {
-        return entries(page, new ArrayList<>());
     }
 
     private static List<StoredEvent> entries(Response page, List<String> ids) {

@@ -25,8 +25,11 @@ public interface ReplayConfig {
     @WithDefault("market-stream")
     String keyPrefix();
 
-    /** How long a resume waits for the history writer to catch up with this pod before it gives up (reset). */
-    @WithDefault("5s")
+    /**
+     * How long a resume waits for the history writer to catch up with this pod before it gives up (reset). Longer
+     * than the history consumer's session timeout, so a resume right after a pod crash still succeeds.
+     */
+    @WithDefault("15s")
     Duration catchUpTimeout();
 
     enum Kind {

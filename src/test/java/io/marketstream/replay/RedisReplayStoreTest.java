@@ -16,7 +16,6 @@ import java.util.UUID;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 import io.marketstream.event.Channel;
@@ -74,8 +73,6 @@ class RedisReplayStoreTest extends ReplayStoreContract {
 
     @Override
     @Test
-    @Disabled("BUG: RedisReplayStore.latestBefore reads only the newest PAGE (100) entries of the channel with one"
-            + " XREVRANGE and never pages further: an event below the limit behind 100 newer ones is not found")
     void latestBeforeFindsAnEventBehindManyNewerOnes() {
         super.latestBeforeFindsAnEventBehindManyNewerOnes();
     }
@@ -102,7 +99,7 @@ class RedisReplayStoreTest extends ReplayStoreContract {
     }
 
     @Test
-    void aChannelsKeysExpireSomeTimeAfterItsNewestEvent() {
+    void aChannelsKeysExpireSomeTimeAfterItsNewestEventButTheAgeCheckpointsStay() {
         Duration maxAge = Duration.ofSeconds(30);
         ReplayStore store = newStore(ROOMY, maxAge);
         String prefix = prefixes.get(0);
@@ -113,9 +110,11 @@ class RedisReplayStoreTest extends ReplayStoreContract {
         assertThat(channelKeys).hasSize(2).allSatisfy(key -> assertThat(pttl(key))
                 .as("PTTL of %s", key).isPositive().isGreaterThan(maxAge.toMillis() - 5_000)
                 .isLessThanOrEqualTo(maxAge.toMillis() + 10_000));
+        // The checkpoints never expire: the newest one of a max age ago is the age floor however long the writer
+        // paused (pruning keeps the set small).
         assertThat(keys(prefix).stream().filter(key -> key.contains(":age:")))
                 .as("the checkpoints kept over time").isNotEmpty()
-                .allSatisfy(key -> assertThat(pttl(key)).isPositive().isLessThanOrEqualTo(3 * maxAge.toMillis()));
+                .allSatisfy(key -> assertThat(pttl(key)).isEqualTo(-1L));
     }
 
     @Test

@@ -12,7 +12,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.stream.LongStream;
 
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 import io.marketstream.event.Channel;
@@ -366,9 +365,6 @@ abstract class ReplayStoreContract {
      * resuming client that nothing expired, while the channel's keys (and with them the trim floors) are gone.
      */
     @Test
-    @Disabled("BUG: checkpoint prunes every checkpoint older than 2 max ages (MemoryReplayStore.checkpoint headMap,"
-            + " checkpoint.lua ZREMRANGEBYSCORE; Redis also expires the set after 3 max ages), including the newest"
-            + " one a max age old, so after a pause aged falls back to 0")
     void agedStillKnowsTheLastCheckpointAfterAPauseOfSeveralMaxAges() {
         Duration maxAge = Duration.ofMillis(200);
         ReplayStore store = newStore(ROOMY, maxAge);
