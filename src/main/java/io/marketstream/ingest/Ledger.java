@@ -86,6 +86,11 @@ public class Ledger {
         handled.merge(partition, position, Math::max);
     }
 
+    /** Forgets a partition given to another pod: its progress is that pod's to report now. */
+    public void revoked(Partition partition) {
+        handled.remove(partition);
+    }
+
     void startCheckpoints(@Observes StartupEvent startup) {
         timer = vertx.setPeriodic(CHECKPOINT_INTERVAL.toMillis(), id -> {
             if (!handled.isEmpty()) {

@@ -1,10 +1,13 @@
 package io.marketstream.ingest;
 
 import java.util.Collection;
+import java.util.Map;
+import java.util.Set;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
 import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 
 import io.smallrye.common.annotation.Identifier;
@@ -12,7 +15,8 @@ import io.smallrye.reactive.messaging.kafka.KafkaConsumerRebalanceListener;
 
 /**
  * Tells the ledger where it starts in each partition it is given, so history progress is known for partitions
- * that carry no records yet.
+ * that carry no records yet. Only a committed offset counts: every record below it has been handled. Without one,
+ * the partition is read from its start and progress is known from its first record.
  */
 @ApplicationScoped
 @Identifier(LedgerPositions.NAME)
@@ -28,8 +32,16 @@ public class LedgerPositions implements KafkaConsumerRebalanceListener {
 
     @Override
     public void onPartitionsAssigned(Consumer<?, ?> consumer, Collection<TopicPartition> partitions) {
-        for (TopicPartition partition : partitions) {
-            ledger.assigned(ledger.partition(partition.topic(), partition.partition()), consumer.position(partition));
-        }
+        Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(Set.copyOf(partitions));
+        committed.forEach((partition, offset) -> {
+            if (offset != null) {
+                ledger.assigned(ledger.partition(partition.topic(), partition.partition()), offset.offset());
+            }
+        });
+    }
+
+    @Override
+    public void onPartitionsRevoked(Consumer<?, ?> consumer, Collection<TopicPartition> partitions) {
+        partitions.forEach(p -> ledger.revoked(ledger.partition(p.topic(), p.partition())));
     }
 }

@@ -69,6 +69,11 @@ public final class ResumingClient implements AutoCloseable {
         return lastEventId;
     }
 
+    /** True when the server closed the current connection (or there is none): time to reconnect. */
+    public boolean dropped() {
+        return current == null || current.ended();
+    }
+
     public int connections() {
         return connections;
     }

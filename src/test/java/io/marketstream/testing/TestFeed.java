@@ -19,9 +19,14 @@ public final class TestFeed implements AutoCloseable {
 
     private final KafkaProducer<String, String> producer;
 
+    /** A feed to the broker of {@link KafkaBrokerResource}. */
     public TestFeed() {
-        producer = new KafkaProducer<>(Map.of("bootstrap.servers", KafkaBrokerResource.bootstrapServers(),
-                "linger.ms", 0, "acks", "all"), new StringSerializer(), new StringSerializer());
+        this(KafkaBrokerResource.bootstrapServers());
+    }
+
+    public TestFeed(String bootstrapServers) {
+        producer = new KafkaProducer<>(Map.of("bootstrap.servers", bootstrapServers, "linger.ms", 0, "acks", "all"),
+                new StringSerializer(), new StringSerializer());
     }
 
     public RecordMetadata send(String topic, String key, String value) {
