@@ -64,6 +64,9 @@ class HistoryLossTest {
 
             RedisResource.server().flushAll();
             feed.price("FLUSH", 4);
+            // The snapshot is the newest price this pod has: wait until that is 4, so the test knows which it is.
+            await().until(() -> io.restassured.RestAssured.get("/v1/prices/FLUSH").asString()
+                    .contains("\"price\":4.0"));
 
             client.connect(LiveService::uri);
             Frame reset = client.awaitEvent(f -> "reset".equals(f.event()));

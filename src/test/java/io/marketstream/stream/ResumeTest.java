@@ -149,6 +149,8 @@ class ResumeTest {
         }
         // %test history keeps 50 events per channel.
         prices("TRIM", 2, 60);
+        // The snapshot is the newest price this pod has: wait until that is 60, so the test knows which it is.
+        await().until(() -> given().get("/v1/prices/TRIM").asString().contains("\"price\":60.0"));
         try (SseClient client = SseClient.open(LiveService.uri("/v1/stream/prices/TRIM"), Map.of("Last-Event-ID", id))) {
             Frame reset = client.awaitEvent(f -> "reset".equals(f.event()));
             assertThat(JSON.readTree(reset.data()).get("reason").asText()).isEqualTo("too-old");
