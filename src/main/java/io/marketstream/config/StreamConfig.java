@@ -27,6 +27,17 @@ public interface StreamConfig {
     int bufferSize();
 
     /**
+     * On shutdown (SIGTERM), the time over which this pod closes its streams, spread evenly, so their clients do not
+     * all reconnect to the other pods in the same second. The pod reports unready for the whole window.
+     */
+    @WithDefault("10s")
+    Duration drainWindow();
+
+    /** The {@code retry:} sent to a stream just before the drain closes it: how soon its client comes back. */
+    @WithDefault("1s")
+    Duration drainRetry();
+
+    /**
      * Names the deployment in event ids, so an id from another deployment is recognised. Defaults to one derived
      * from the topic names; set it per Kafka cluster.
      */

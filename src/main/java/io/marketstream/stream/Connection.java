@@ -66,6 +66,19 @@ final class Connection {
         held.forEach(this::send);
     }
 
+    /** A comment frame, so proxies keep an idle stream open; held back like live events while opening. */
+    synchronized void heartbeat(byte[] frame) {
+        if (pending == null) {
+            emitter.emit(frame);
+        }
+    }
+
+    /** Tells the client how soon to come back, then ends the stream. */
+    synchronized void drain(byte[] retryFrame) {
+        emitter.emit(retryFrame);
+        emitter.complete();
+    }
+
     private void send(LiveFrame frame) {
         if (floor == null) {
             emitter.emit(frame.bytes());

@@ -2,6 +2,7 @@ package io.marketstream.stream;
 
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -34,6 +35,7 @@ public class Hub {
 
     private final Map<Channel, Set<Connection>> subscribers = new ConcurrentHashMap<>();
     private final Map<String, MarketEvent> latestPrices = new ConcurrentHashMap<>();
+    private final Set<Connection> open = ConcurrentHashMap.newKeySet();
     private final AtomicInteger connections = new AtomicInteger();
     private final Positions positions = new Positions();
     private final String namespace;
@@ -96,6 +98,7 @@ public class Hub {
                 prices.put(channel, latest);
             }
         }
+        open.add(connection);
         connections.incrementAndGet();
         return new Registration(positions.cursor(namespace), prices);
     }
@@ -108,7 +111,14 @@ public class Hub {
                 return set.isEmpty() ? null : set;
             });
         }
-        connections.decrementAndGet();
+        if (open.remove(connection)) {
+            connections.decrementAndGet();
+        }
+    }
+
+    /** The connections open now. */
+    List<Connection> openConnections() {
+        return List.copyOf(open);
     }
 
     /** The latest price of a symbol, as the JSON of its event. */

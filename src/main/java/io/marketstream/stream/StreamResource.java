@@ -12,7 +12,6 @@ import org.jboss.resteasy.reactive.RestQuery;
 
 import io.marketstream.config.StreamConfig;
 import io.marketstream.event.Channel;
-import io.marketstream.event.SseFrames;
 import io.smallrye.mutiny.Multi;
 
 /**
@@ -75,8 +74,7 @@ public class StreamResource {
                     opening -> connection.start(opening.frames(), opening.resumedAt()),
                     emitter::fail);
         }, config.bufferSize());
-        Multi<byte[]> heartbeats = Multi.createFrom().ticks().every(config.heartbeat()).map(tick -> SseFrames.heartbeat());
-        return RestMulti.fromMultiData(Multi.createBy().merging().streams(events, heartbeats))
+        return RestMulti.fromMultiData(events)
                 .header("Content-Type", "text/event-stream; charset=utf-8")
                 .header("Cache-Control", "no-cache")
                 .header("X-Accel-Buffering", "no")
