@@ -1,6 +1,8 @@
 package io.marketstream.event;
 
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
@@ -71,8 +73,8 @@ public record EventId(String namespace, long[] prices, long[] news) {
     }
 
     /** Every partition this cursor names, with a known position. */
-    public java.util.Map<Partition, Long> positions() {
-        java.util.Map<Partition, Long> all = new java.util.HashMap<>();
+    public Map<Partition, Long> positions() {
+        Map<Partition, Long> all = new HashMap<>();
         for (int i = 0; i < prices.length; i++) {
             if (prices[i] != UNKNOWN) {
                 all.put(new Partition(MarketEvent.Topic.PRICES, i), prices[i]);
@@ -91,12 +93,12 @@ public record EventId(String namespace, long[] prices, long[] news) {
         long[] p = prices;
         long[] n = news;
         if (partition.topic() == MarketEvent.Topic.PRICES) {
-            p = java.util.Arrays.copyOf(prices, Math.max(prices.length, partition.number() + 1));
-            java.util.Arrays.fill(p, prices.length, p.length, UNKNOWN);
+            p = Arrays.copyOf(prices, Math.max(prices.length, partition.number() + 1));
+            Arrays.fill(p, prices.length, p.length, UNKNOWN);
             p[partition.number()] = position;
         } else {
-            n = java.util.Arrays.copyOf(news, Math.max(news.length, partition.number() + 1));
-            java.util.Arrays.fill(n, news.length, n.length, UNKNOWN);
+            n = Arrays.copyOf(news, Math.max(news.length, partition.number() + 1));
+            Arrays.fill(n, news.length, n.length, UNKNOWN);
             n[partition.number()] = position;
         }
         return new EventId(namespace, p, n);

@@ -1,5 +1,7 @@
 package io.marketstream.event;
 
+import java.util.Locale;
+
 import io.marketstream.event.MarketEvent.Topic;
 
 /** One partition of one of the two input topics. */
@@ -13,7 +15,7 @@ public record Partition(Topic topic, int number) {
 
     /** A short stable name, used in keys and fields: {@code prices:0}, {@code news:2}. */
     public String key() {
-        return topic.name().toLowerCase(java.util.Locale.ROOT) + ':' + number;
+        return topic.name().toLowerCase(Locale.ROOT) + ':' + number;
     }
 
     public static Partition of(MarketEvent event) {

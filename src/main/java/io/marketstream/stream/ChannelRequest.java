@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Set;
 
 import io.marketstream.event.Channel;
+import io.marketstream.event.Symbols;
 
 /** Reads the {@code channels} query parameter: a comma-separated list of channel names. */
 final class ChannelRequest {
@@ -46,7 +47,7 @@ final class ChannelRequest {
     /** A symbol taken from the path, checked as the API checks every symbol. */
     static String symbol(String raw) {
         try {
-            return io.marketstream.event.Symbols.normalize(raw);
+            return Symbols.normalize(raw);
         } catch (IllegalArgumentException invalid) {
             throw new BadRequestException("Path parameter 'symbol' is invalid: " + invalid.getMessage(),
                     List.of(invalid.getMessage()));

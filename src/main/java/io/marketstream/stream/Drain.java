@@ -1,5 +1,6 @@
 package io.marketstream.stream;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 
@@ -32,8 +33,7 @@ public class Drain {
         this.hub = hub;
         this.vertx = vertx;
         this.window = config.drainWindow();
-        this.retryFrame = ("retry: " + config.drainRetry().toMillis() + "\n\n").getBytes(
-                java.nio.charset.StandardCharsets.UTF_8);
+        this.retryFrame = ("retry: " + config.drainRetry().toMillis() + "\n\n").getBytes(StandardCharsets.UTF_8);
     }
 
     void onShutdown(@Observes ShutdownDelayInitiatedEvent shutdown) {

@@ -25,10 +25,10 @@ import io.micrometer.core.instrument.MeterRegistry;
 /**
  * Fans live events out to the connections subscribed to their channels.
  *
- * <p>One lock orders everything a connection sees: an event is published, and a connection opens (registration,
- * snapshot and starting cursor), under it. So a snapshot is never older than the live events that follow it, and
- * the cursor a stream starts from is exactly the point after which it receives every event. Each event is encoded
- * to SSE bytes once, and the same bytes go to every subscriber.
+ * <p>One lock orders what a connection sees: events are published under it, and a connection is registered under
+ * it, together with this pod's cursor and latest prices at that instant. So a connection's opening (snapshot or
+ * replay, planned by {@link Openings}) ends exactly where its live events begin. Each event is encoded to SSE bytes
+ * once, and the same bytes go to every subscriber.
  */
 @ApplicationScoped
 public class Hub {

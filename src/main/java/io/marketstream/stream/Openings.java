@@ -2,6 +2,7 @@ package io.marketstream.stream;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.HashMap;
@@ -227,7 +228,7 @@ public class Openings {
     }
 
     /** Replayed events in Kafka order within each partition, partitions interleaved by when they were written. */
-    private static List<StoredEvent> inKafkaOrder(java.util.Collection<StoredEvent> events) {
+    private static List<StoredEvent> inKafkaOrder(Collection<StoredEvent> events) {
         Map<Partition, TreeSet<StoredEvent>> byPartition = new HashMap<>();
         for (StoredEvent event : events) {
             byPartition.computeIfAbsent(event.partition(),

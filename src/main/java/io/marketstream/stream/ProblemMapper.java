@@ -1,5 +1,7 @@
 package io.marketstream.stream;
 
+import java.util.List;
+
 import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
@@ -37,7 +39,7 @@ public class ProblemMapper {
 
     private static Response problem(int status, String title, String detail, UriInfo uri, BadRequestException bad) {
         Problem body = new Problem("about:blank", title, status, detail, uri.getPath(),
-                bad == null ? java.util.List.of() : bad.errors());
+                bad == null ? List.of() : bad.errors());
         return Response.status(status).type(Problem.MEDIA_TYPE).entity(body).build();
     }
 }
