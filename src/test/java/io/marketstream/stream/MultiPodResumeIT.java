@@ -3,6 +3,9 @@ package io.marketstream.stream;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -205,6 +208,23 @@ class MultiPodResumeIT {
             Frame reset = client.awaitEvent(f -> "reset".equals(f.event()));
             assertThat(JSON.readTree(reset.data()).get("reason").asText()).isEqualTo("history-lost");
             client.awaitEvent(f -> f.data().contains("\"price\":3.0,"));
+        }
+    }
+
+    @Test
+    @Order(4)
+    void freshlyStartedPodServesSnapshotsFromHistory() throws Exception {
+        feed.price("MPSNAP", 42);
+        await().until(() -> "1".equals(redis.command("XLEN", "market-stream:{prices.MPSNAP}:log")));
+        // Pod a was killed in the first test; it comes back with nothing in memory.
+        Pod fresh = pods.get("a").restart().awaitReady(Duration.ofSeconds(120));
+
+        HttpResponse<String> latest = HttpClient.newHttpClient().send(
+                HttpRequest.newBuilder(fresh.uri("/v1/prices/MPSNAP")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(latest.statusCode()).isEqualTo(200);
+        assertThat(latest.body()).contains("\"price\":42.0");
+        try (SseClient client = SseClient.open(fresh.uri("/v1/stream/prices/MPSNAP"))) {
+            assertThat(client.awaitEvents(1).get(0).data()).contains("\"price\":42.0");
         }
     }
 
