@@ -118,7 +118,7 @@ public class MarketSimulator {
                 tagged.add(symbol);
             }
         }
-        String subject = tagged.isEmpty() ? "Markets" : String.join(", ", tagged);
+        String subject = tagged.isEmpty() ? "The market" : String.join(", ", tagged);
         String id = "sim-" + newsSequence.incrementAndGet();
         NewsItem item = new NewsItem(id,
                 subject + " " + VERBS[random.nextInt(VERBS.length)] + " " + NEWS[random.nextInt(NEWS.length)],
