@@ -57,6 +57,8 @@ public class Ledger {
     /** Per partition, the position below which every record has been handled. */
     private final Map<Partition, Long> handled = new ConcurrentHashMap<>();
     private long timer = -1;
+    /** Set on shutdown: a failing write is no longer retried, so the consumer can close (another pod redoes it). */
+    private volatile boolean stopping;
 
     public Ledger(RecordDecoder decoder, ReplayStore store, @Channel(DLQ_CHANNEL) MutinyEmitter<byte[]> deadLetters,
             MeterRegistry registry, IngestConfig config, Vertx vertx) {
@@ -101,6 +103,7 @@ public class Ledger {
     }
 
     void stopCheckpoints(@Observes ShutdownEvent shutdown) {
+        stopping = true;
         if (timer >= 0) {
             vertx.cancelTimer(timer);
         }
@@ -110,10 +113,11 @@ public class Ledger {
         return new Partition(topic.equals(config.pricesTopic()) ? Topic.PRICES : Topic.NEWS, number);
     }
 
-    private static Uni<Void> retried(Supplier<Uni<Void>> step) {
+    private Uni<Void> retried(Supplier<Uni<Void>> step) {
         return Uni.createFrom().<Void> deferred(step::get)
                 .onFailure().invoke(failure -> LOG.warnf("History write failed, retrying: %s", failure.toString()))
-                .onFailure().retry().withBackOff(Duration.ofMillis(100), Duration.ofSeconds(5)).indefinitely();
+                .onFailure(failure -> !stopping).retry().withBackOff(Duration.ofMillis(100), Duration.ofSeconds(5))
+                .indefinitely();
     }
 
     private Uni<Void> reject(ConsumerRecord<String, byte[]> record, Decoded.Rejected rejected) {

@@ -29,7 +29,7 @@ public interface ReplayConfig {
      * How long a resume waits for the history writer to catch up with this pod before it gives up (reset). Longer
      * than the history consumer's session timeout, so a resume right after a pod crash still succeeds.
      */
-    @WithDefault("15s")
+    @WithDefault("30s")
     Duration catchUpTimeout();
 
     enum Kind {

@@ -37,6 +37,8 @@ public class Drain {
     }
 
     void onShutdown(@Observes ShutdownDelayInitiatedEvent shutdown) {
+        // New streams are refused (503): behind the ingress they open on another pod instead of coming back here.
+        hub.startDraining();
         List<Connection> connections = hub.openConnections();
         LOG.infof("Shutting down: closing %d streams over %s", connections.size(), window);
         // The last close lands a little before the window ends, while the server still writes.

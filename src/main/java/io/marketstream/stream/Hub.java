@@ -36,6 +36,7 @@ public class Hub {
     private final Map<Channel, Set<Connection>> subscribers = new ConcurrentHashMap<>();
     private final Map<String, MarketEvent> latestPrices = new ConcurrentHashMap<>();
     private final Set<Connection> open = ConcurrentHashMap.newKeySet();
+    private volatile boolean draining;
     private final AtomicInteger connections = new AtomicInteger();
     private final Positions positions = new Positions();
     private final String namespace;
@@ -114,6 +115,15 @@ public class Hub {
         if (open.remove(connection)) {
             connections.decrementAndGet();
         }
+    }
+
+    /** From now on this pod takes no new stream: it is shutting down. */
+    void startDraining() {
+        draining = true;
+    }
+
+    boolean draining() {
+        return draining;
     }
 
     /** The connections open now. */

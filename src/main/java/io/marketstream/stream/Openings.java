@@ -57,6 +57,8 @@ public class Openings {
     private final MeterRegistry registry;
     private final Duration retry;
     private final Duration catchUpTimeout;
+    /** The writer's progress, read at most once per poll interval however many resumes wait on it. */
+    private final Uni<Progress> polledProgress;
 
     public Openings(ReplayStore store, Hub hub, ObjectMapper mapper, MeterRegistry registry, StreamConfig stream,
             ReplayConfig replay) {
@@ -66,6 +68,7 @@ public class Openings {
         this.registry = registry;
         this.retry = stream.retry();
         this.catchUpTimeout = replay.catchUpTimeout();
+        this.polledProgress = Uni.createFrom().deferred(store::progress).memoize().atLeast(CATCH_UP_POLL);
     }
 
     /** @param lastEventId the id the client resumes from, or null for a fresh stream */
@@ -181,7 +184,7 @@ public class Openings {
 
     /** Polls the writer's progress until it has handled every partition up to this pod's live position. */
     private Uni<Progress> awaitWritten(Map<Partition, Long> targets, long deadline) {
-        return store.progress().chain(progress -> {
+        return polledProgress.chain(progress -> {
             boolean done = targets.entrySet().stream().allMatch(t -> progress.written(t.getKey()) >= t.getValue());
             if (done || System.nanoTime() > deadline) {
                 return Uni.createFrom().item(progress);

@@ -3,6 +3,7 @@ package io.marketstream.stream;
 import java.util.List;
 
 import jakarta.ws.rs.NotFoundException;
+import jakarta.ws.rs.ServiceUnavailableException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
@@ -23,6 +24,13 @@ public class ProblemMapper {
     @ServerExceptionMapper
     public Response notFound(NotFoundException e, UriInfo uri) {
         return problem(404, "Not found", e.getMessage(), uri, null);
+    }
+
+    @ServerExceptionMapper
+    public Response unavailable(ServiceUnavailableException e, UriInfo uri) {
+        Response problem = problem(503, "Service unavailable", "This pod is shutting down; connect again.", uri, null);
+        return Response.fromResponse(problem).header("Retry-After", e.getResponse().getHeaderString("Retry-After"))
+                .build();
     }
 
     @ServerExceptionMapper

@@ -4,6 +4,7 @@ import java.util.Set;
 
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
+import jakarta.ws.rs.ServiceUnavailableException;
 
 import org.jboss.resteasy.reactive.RestHeader;
 import org.jboss.resteasy.reactive.RestMulti;
@@ -21,6 +22,9 @@ import io.smallrye.mutiny.Multi;
  */
 @Path("/v1/stream")
 public class StreamResource {
+
+    /** How soon a client refused by a draining pod may try again (the ingress retries another pod at once). */
+    private static final long DRAINING_RETRY_AFTER_SECONDS = 1;
 
     private final Hub hub;
     private final Openings openings;
@@ -66,6 +70,9 @@ public class StreamResource {
     }
 
     private RestMulti<byte[]> open(Set<Channel> channels, String lastEventId) {
+        if (hub.draining()) {
+            throw new ServiceUnavailableException(DRAINING_RETRY_AFTER_SECONDS);
+        }
         Multi<byte[]> events = Multi.createFrom().emitter(emitter -> {
             Connection connection = new Connection(channels, emitter, config.bufferSize());
             emitter.onTermination(() -> hub.close(connection));

@@ -53,6 +53,13 @@ class DrainIT {
                 await().atMost(Duration.ofSeconds(2)).until(() -> readiness(pod) != 200);
                 long unreadyAfter = (System.nanoTime() - termAt) / 1_000_000;
                 assertThat(clients).filteredOn(c -> !c.ended()).as("streams still open once unready").isNotEmpty();
+                HttpResponse<String> refused = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                        pod.uri("/v1/stream/prices/LATE")).timeout(Duration.ofSeconds(2)).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                assertThat(refused.statusCode()).as("a new stream on a draining pod").isEqualTo(503);
+                assertThat(refused.headers().firstValue("retry-after")).hasValue("1");
+                assertThat(refused.headers().firstValue("content-type")).hasValueSatisfying(
+                        type -> assertThat(type).startsWith("application/problem+json"));
 
                 await().atMost(WINDOW.plusSeconds(5)).until(() -> {
                     long now = System.nanoTime();

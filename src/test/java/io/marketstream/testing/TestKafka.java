@@ -1,0 +1,32 @@
+package io.marketstream.testing;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import io.marketstream.dev.EmbeddedKafkaBroker;
+
+/**
+ * A real Kafka broker in the test JVM for tests that run the packaged jar as separate processes (no Quarkus test
+ * resource): one in-process KRaft broker on a free loopback port with the application's topics already created,
+ * with the partition counts of {@link KafkaBrokerResource}.
+ */
+public final class TestKafka {
+
+    private TestKafka() {
+    }
+
+    public static EmbeddedKafkaBroker start() {
+        EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(0);
+        try {
+            Map<String, Integer> topics = new LinkedHashMap<>();
+            topics.put(KafkaBrokerResource.PRICES_TOPIC, 3);
+            topics.put(KafkaBrokerResource.NEWS_TOPIC, 3);
+            topics.put(KafkaBrokerResource.DLQ_TOPIC, 1);
+            broker.createTopics(topics);
+            return broker;
+        } catch (RuntimeException e) {
+            broker.close();
+            throw e;
+        }
+    }
+}
