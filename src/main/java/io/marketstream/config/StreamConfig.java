@@ -22,8 +22,11 @@ public interface StreamConfig {
     @WithDefault("100")
     int maxChannels();
 
-    /** Frames queued for a client that reads too slowly before its stream is closed (it then resumes). */
-    @WithDefault("4096")
+    /**
+     * Frames queued for a client that reads too slowly before its stream is closed (it then resumes). The queue is
+     * allocated per connection, so this is also memory per connection.
+     */
+    @WithDefault("256")
     int bufferSize();
 
     /**
