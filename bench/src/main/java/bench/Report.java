@@ -1,0 +1,278 @@
+package bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+/**
+ * Turns the JSON of a run (one file per scenario and server) into {@code summary.md} (the tables, with the ratio
+ * market-stream / nchan), {@code summary.json} (the rows) and {@code chart.svg} (delivered rate and p99 latency
+ * against connections). Usage: {@code Report <results dir>}.
+ */
+public final class Report {
+
+    private static final String MS = "market-stream";
+    /** A step whose p99 is above this is behind, even if it was all delivered within the grace period. */
+    private static final double MAX_P99_MS = 1000;
+    private static final String NCHAN = "nchan";
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    private final Path dir;
+    private final List<ObjectNode> rows = new ArrayList<>();
+
+    private Report(Path dir) {
+        this.dir = dir;
+    }
+
+    public static void main(String[] args) throws IOException {
+        new Report(Path.of(args[0])).write();
+    }
+
+    private void write() throws IOException {
+        StringBuilder md = new StringBuilder();
+        JsonNode env = read("environment.json");
+        if (env != null) {
+            md.append(String.format(Locale.ROOT, "Machine: %s CPUs (%s), %d GiB, %s; %s; %s, nchan %s, %s. Commit %s, %s.%n%n",
+                    env.path("cpus").asText(), env.path("cpuModel").asText(), env.path("memTotalKb").asLong() >> 20,
+                    env.path("kernel").asText(), env.path("java").asText(), env.path("nginx").asText(),
+                    env.path("nchan").asText(), env.path("redis").asText().replaceAll(" sha=.*", ""),
+                    env.path("commit").asText(), env.path("date").asText()));
+        }
+        md.append("| scenario | server | conns | channels | publish ev/s | delivered ev/s | complete % | p50 ms | p99 ms"
+                + " | p99.9 ms | max ms | server RSS MiB | RSS/conn KiB | server CPU % | CPU µs/event | Kafka CPU % "
+                + "| load CPU % | load µs/event | other CPU % |\n");
+        md.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        steadyRows(md, "s1", "s1 @ 500 ev/s", 500);
+        stepMaxRows(md);
+        steadyRows(md, "s2", "s2", -1);
+        steadyRows(md, "s3", "s3 hot symbol", -1);
+        md.append("\nServer = the server process(es) and their Redis (market-stream: the JVM + Redis; nchan: nginx "
+                + "master and worker + Redis). The Kafka broker's CPU is reported apart. Load = the whole load "
+                + "generator process (subscribers and publisher); load µs/event counts its subscriber thread(s) only. Other CPU = "
+                + "CPU used on the machine meanwhile by processes not measured (the box's other work); a high value "
+                + "makes latency and saturation of that row unreliable (CPU per event much less so).\n");
+        stepsTable(md);
+        stormTable(md);
+        startupTable(md);
+        Files.writeString(dir.resolve("summary.md"), md);
+        ArrayNode all = JSON.createArrayNode();
+        rows.forEach(all::add);
+        JSON.writeValue(dir.resolve("summary.json").toFile(), all);
+        Files.writeString(dir.resolve("chart.svg"), Chart.svg(rows));
+        System.out.print(md);
+    }
+
+    /** One row per server for a scenario phase (the phase at {@code rate}, or the only one), then the ratio. */
+    private void steadyRows(StringBuilder md, String scenario, String label, double rate) throws IOException {
+        Map<String, JsonNode> phases = new LinkedHashMap<>();
+        for (String server : List.of(MS, NCHAN)) {
+            JsonNode run = read(scenario + "-" + (server.equals(MS) ? "ms" : "nchan") + ".json");
+            if (run == null) {
+                continue;
+            }
+            for (JsonNode p : run.path("phases")) {
+                if (rate < 0 || p.path("targetRate").asDouble() == rate) {
+                    phases.put(server, p);
+                }
+            }
+        }
+        emit(md, label, phases);
+    }
+
+    /** Scenario 1 at each server's highest sustained rate. */
+    private void stepMaxRows(StringBuilder md) throws IOException {
+        Map<String, JsonNode> phases = new LinkedHashMap<>();
+        for (String server : List.of(MS, NCHAN)) {
+            JsonNode run = read("s1-" + (server.equals(MS) ? "ms" : "nchan") + ".json");
+            if (run == null) {
+                continue;
+            }
+            double best = maxSustained(run);
+            for (JsonNode p : run.path("phases")) {
+                if (p.path("targetRate").asDouble() == best) {
+                    phases.put(server, p);
+                }
+            }
+        }
+        emit(md, "s1 @ max sustained", phases);
+    }
+
+    /** The highest step sustained: complete in time, at the rate, and p99 within {@link #MAX_P99_MS}. */
+    static double maxSustained(JsonNode run) {
+        double best = 0;
+        for (JsonNode p : run.path("phases")) {
+            if (!sustained(p)) {
+                break;
+            }
+            best = p.path("targetRate").asDouble();
+        }
+        return best;
+    }
+
+    static boolean sustained(JsonNode p) {
+        return p.path("sustained").asBoolean() && p.path("latencyMs").path("p99").asDouble() <= MAX_P99_MS;
+    }
+
+    private void emit(StringBuilder md, String label, Map<String, JsonNode> phases) {
+        for (var e : phases.entrySet()) {
+            JsonNode p = e.getValue();
+            ObjectNode row = JSON.createObjectNode();
+            row.put("scenario", label);
+            row.put("server", e.getKey());
+            row.put("connections", p.path("connections").asInt());
+            row.put("channels", p.path("channels").asInt());
+            row.put("publishRate", p.path("publishRate").asDouble());
+            row.put("deliveredPerSecond", p.path("deliveredPerSecond").asDouble());
+            row.put("completenessPct", p.path("completenessPct").asDouble());
+            row.put("p50", p.path("latencyMs").path("p50").asDouble());
+            row.put("p99", p.path("latencyMs").path("p99").asDouble());
+            row.put("p999", p.path("latencyMs").path("p999").asDouble());
+            row.put("max", p.path("latencyMs").path("max").asDouble());
+            row.put("serverRssMiB", p.path("serverRssKb").asDouble() / 1024);
+            row.put("rssPerConnKiB", p.path("rssPerConnectionBytes").asDouble() / 1024);
+            row.put("serverCpuPct", p.path("serverCpuPct").asDouble());
+            row.put("serverCpuUsPerEvent", p.path("serverCpuUsPerEvent").asDouble());
+            row.put("brokerCpuPct", p.path("brokerCpuPct").asDouble());
+            row.put("loadCpuPct", p.path("loadCpuPct").asDouble());
+            row.put("loadSubscriberCpuUsPerEvent", p.path("loadSubscriberCpuUsPerEvent").asDouble());
+            row.put("foreignCpuPct", p.path("foreignCpuPct").asDouble());
+            rows.add(row);
+            md.append(line(row, e.getKey().equals(MS) ? "" : null));
+        }
+        if (phases.size() == 2) {
+            ObjectNode ms = rows.get(rows.size() - 2);
+            ObjectNode nchan = rows.get(rows.size() - 1);
+            md.append(ratio(label, ms, nchan));
+        }
+    }
+
+    private static String line(ObjectNode r, String unused) {
+        boolean nchan = r.path("server").asText().equals(NCHAN);
+        return String.format(Locale.ROOT,
+                "| %s | %s | %,d | %,d | %,.0f | %,.0f | %.2f | %.1f | %.1f | %.1f | %.1f | %.0f | %.1f | %.0f | %.1f | %s | %.0f | %.2f | %.0f |%n",
+                r.path("scenario").asText(), r.path("server").asText(), r.path("connections").asInt(),
+                r.path("channels").asInt(), r.path("publishRate").asDouble(), r.path("deliveredPerSecond").asDouble(),
+                r.path("completenessPct").asDouble(), r.path("p50").asDouble(), r.path("p99").asDouble(),
+                r.path("p999").asDouble(), r.path("max").asDouble(), r.path("serverRssMiB").asDouble(),
+                r.path("rssPerConnKiB").asDouble(), r.path("serverCpuPct").asDouble(),
+                r.path("serverCpuUsPerEvent").asDouble(),
+                nchan ? "–" : String.format(Locale.ROOT, "%.0f", r.path("brokerCpuPct").asDouble()),
+                r.path("loadCpuPct").asDouble(), r.path("loadSubscriberCpuUsPerEvent").asDouble(),
+                r.path("foreignCpuPct").asDouble());
+    }
+
+    private static String ratio(String label, ObjectNode ms, ObjectNode nchan) {
+        String[] keys = {"deliveredPerSecond", "completenessPct", "p50", "p99", "p999", "max", "serverRssMiB",
+            "rssPerConnKiB", "serverCpuPct", "serverCpuUsPerEvent"};
+        StringBuilder b = new StringBuilder("| " + label + " | **ms / nchan** | | | | ");
+        for (String k : keys) {
+            double d = nchan.path(k).asDouble();
+            b.append(d == 0 ? "–" : String.format(Locale.ROOT, "**%.2f×**", ms.path(k).asDouble() / d)).append(" | ");
+        }
+        b.append("| | | |\n");
+        return b.toString();
+    }
+
+    private void stepsTable(StringBuilder md) throws IOException {
+        md.append("\n### Scenario 1: rate steps (").append("each step: publish for the window, then wait up to the "
+                + "grace period for the last events; sustained = 100 % delivered in time, no gap or duplicate, "
+                + "publisher at the rate, p99 ≤ 1 s)\n\n");
+        md.append("| server | publish ev/s | deliveries/s | complete % | p50 ms | p99 ms | p99.9 ms | max ms "
+                + "| server CPU % | µs/event | Kafka CPU % | load CPU % | other CPU % | sustained |\n");
+        md.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
+        for (String s : List.of("ms", "nchan")) {
+            JsonNode run = read("s1-" + s + ".json");
+            if (run == null) {
+                continue;
+            }
+            for (JsonNode p : run.path("phases")) {
+                JsonNode l = p.path("latencyMs");
+                md.append(String.format(Locale.ROOT,
+                        "| %s | %,.0f | %,.0f | %.2f | %.1f | %.1f | %.1f | %.1f | %.0f | %.1f | %s | %.0f | %.0f | %s |%n",
+                        run.path("server").asText(), p.path("publishRate").asDouble(),
+                        p.path("deliveredPerSecond").asDouble(), p.path("completenessPct").asDouble(),
+                        l.path("p50").asDouble(), l.path("p99").asDouble(), l.path("p999").asDouble(),
+                        l.path("max").asDouble(), p.path("serverCpuPct").asDouble(),
+                        p.path("serverCpuUsPerEvent").asDouble(),
+                        s.equals("ms") ? String.format(Locale.ROOT, "%.0f", p.path("brokerCpuPct").asDouble()) : "–",
+                        p.path("loadCpuPct").asDouble(), p.path("foreignCpuPct").asDouble(),
+                        sustained(p) ? "yes" : "**no**"));
+            }
+            md.append(String.format(Locale.ROOT, "| %s | **max sustained: %,.0f ev/s = %,.0f deliveries/s** |"
+                    + " | | | | | | | | | | | |%n", run.path("server").asText(), maxSustained(run),
+                    maxSustained(run) * run.path("connections").asDouble() / run.path("channels").asDouble()));
+        }
+    }
+
+    private void stormTable(StringBuilder md) throws IOException {
+        md.append("\n### Scenario 4: reconnect storm\n\n| server | clients | channels | events while down | all caught up s "
+                + "| catch-up p50 ms | p99 ms | max ms | exact % | gaps | dups | resets | server CPU s |\n"
+                + "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        for (String s : List.of("ms", "nchan")) {
+            JsonNode run = read("s4-" + s + ".json");
+            if (run == null) {
+                continue;
+            }
+            JsonNode st = run.path("storm");
+            JsonNode t = run.path("totals");
+            md.append(String.format(Locale.ROOT, "| %s | %,d | %d | %d | %s | %s | %s | %s | %s | %d | %d | %d | %s |%n",
+                    run.path("server").asText(), st.path("clients").asInt(), run.path("channels").asInt(),
+                    st.path("eventsWhileDown").asInt(), st.path("allCaughtUpSeconds").asText()
+                            + (st.path("exactPct").asDouble() < 100 ? " (not exact: resets/gaps)" : ""),
+                    st.path("catchUpP50Ms").asText(), st.path("catchUpP99Ms").asText(), st.path("catchUpMaxMs").asText(),
+                    st.path("exactPct").asText(), t.path("gaps").asLong(), t.path("dups").asLong(),
+                    t.path("resets").asLong(), st.path("serverCpuSeconds").asText()));
+        }
+    }
+
+    private void startupTable(StringBuilder md) throws IOException {
+        JsonNode starts = read("s5-startup.json");
+        if (starts == null) {
+            return;
+        }
+        md.append("\n### Scenario 5: start-up (process start to ready: market-stream `/q/health/ready` 200 with Kafka "
+                + "and Redis up; nchan `/nchan_status` 200), idle memory\n\n"
+                + "| server | starts | ready ms (median) | ready ms (max) | idle RSS MiB (median) | its Redis idle RSS MiB |\n"
+                + "|---|---:|---:|---:|---:|---:|\n");
+        for (String server : List.of(MS, NCHAN)) {
+            List<Double> ready = new ArrayList<>();
+            List<Double> rss = new ArrayList<>();
+            List<Double> redis = new ArrayList<>();
+            for (JsonNode s : starts) {
+                if (s.path("server").asText().equals(server)) {
+                    ready.add(s.path("readyMs").asDouble());
+                    rss.add(s.path("idleRssKb").asDouble() / 1024);
+                    redis.add(s.path("redisIdleRssKb").asDouble() / 1024);
+                }
+            }
+            if (ready.isEmpty()) {
+                continue;
+            }
+            md.append(String.format(Locale.ROOT, "| %s | %d | %.0f | %.0f | %.1f | %.1f |%n", server, ready.size(),
+                    median(ready), ready.stream().mapToDouble(Double::doubleValue).max().orElse(0), median(rss),
+                    median(redis)));
+        }
+    }
+
+    private static double median(List<Double> v) {
+        List<Double> s = new ArrayList<>(v);
+        s.sort(Double::compare);
+        return s.get(s.size() / 2);
+    }
+
+    private JsonNode read(String name) throws IOException {
+        Path p = dir.resolve(name);
+        return Files.exists(p) ? JSON.readTree(p.toFile()) : null;
+    }
+}
