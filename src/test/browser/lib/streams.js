@@ -36,7 +36,7 @@ export function trackStreamRequests(page) {
 
 /**
  * Page view, installed before the page's scripts run: wraps EventSource to record each instance (url, created,
- * closed by the page) in `window.__streams`, and each price event it dispatches in `window.__prices`.
+ * closed by the page) in `window.__streams`, and each price event it dispatches (symbol, price) in `window.__prices`.
  */
 export async function instrumentEventSource(context) {
   await context.addInitScript(() => {
@@ -52,7 +52,8 @@ export async function instrumentEventSource(context) {
         const record = { url: String(url), created: performance.now(), closed: null };
         streams.push(record);
         this.addEventListener('price', (event) => {
-          prices.push({ stream: index, symbol: JSON.parse(event.data).symbol, t: performance.now() });
+          const { symbol, price } = JSON.parse(event.data);
+          prices.push({ stream: index, symbol, price, t: performance.now() });
           if (prices.length > 20000) prices.splice(0, 10000);
         });
         const close = this.close.bind(this);

@@ -22,11 +22,8 @@ public interface StreamConfig {
     @WithDefault("100")
     int maxChannels();
 
-    /**
-     * Frames queued for a client that reads too slowly before its stream is closed (it then resumes). The queue is
-     * allocated per connection, so this is also memory per connection.
-     */
-    @WithDefault("256")
+    /** Bytes queued for a client that reads too slowly before its stream is closed (it then resumes). */
+    @WithDefault("262144")
     int bufferSize();
 
     /**

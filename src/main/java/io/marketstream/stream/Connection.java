@@ -10,78 +10,103 @@ import io.marketstream.event.Partition;
 import io.marketstream.event.SseFrames;
 import io.smallrye.mutiny.subscription.BackPressureFailure;
 import io.smallrye.mutiny.subscription.MultiEmitter;
+import io.vertx.core.Context;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerResponse;
 
 /**
- * One client's stream. It is registered with the hub before its opening (snapshot, replay) is known, so live
- * events that arrive meanwhile wait in {@code pending}; {@link #start} sends the opening, then them, then goes live.
+ * One client's stream. RESTEasy Reactive writes its headers and opening (the first item of its Multi); from then on
+ * live frames, encoded once per event, are written straight to the Vert.x response on the connection's own event
+ * loop, with no per-frame hop through Mutiny or RESTEasy. Every method but {@link #firstDelivery} runs on that
+ * event loop, so the state needs no lock.
+ *
+ * <p>It is registered with the hub before its opening (snapshot, replay) is known, so live events that arrive
+ * meanwhile wait in {@code pending}; {@link #start} sends the opening, then them, then goes live.
  */
 final class Connection {
 
+    /** Live events held while the opening is planned; more than this and the stream is closed (it resumes). */
+    private static final int MAX_PENDING = 10_000;
+
     private final Set<Channel> channels;
     private final MultiEmitter<? super byte[]> emitter;
-    private final int maxPending;
+    private final HttpServerResponse response;
+    private final Context context;
     /** The last event delivered, so an event that matches several channels is sent once. Hub thread only. */
     private long lastSequence = -1;
-    /** Live frames held back until the opening has been sent; null once live. */
     private List<LiveFrame> pending = new ArrayList<>();
     /**
      * Where the client already is, when it resumed ahead of this pod's live consumer: live events below it are
      * dropped, and ids never go back below it. Null when this pod is not behind.
      */
     private EventId floor;
+    private boolean closed;
 
-    Connection(Set<Channel> channels, MultiEmitter<? super byte[]> emitter, int maxPending) {
+    Connection(Set<Channel> channels, MultiEmitter<? super byte[]> emitter, HttpServerResponse response,
+            Context context, int maxQueuedBytes) {
         this.channels = Set.copyOf(channels);
         this.emitter = emitter;
-        this.maxPending = maxPending;
+        this.response = response;
+        this.context = context;
+        response.setWriteQueueMaxSize(maxQueuedBytes);
     }
 
     Set<Channel> channels() {
         return channels;
     }
 
-    /** Called by the hub, under its lock, once per matching channel of an event. */
-    void deliver(long sequence, LiveFrame frame) {
+    /** The event loop this connection's writes belong to. */
+    Context context() {
+        return context;
+    }
+
+    /** Called by the hub, under its lock, for each matching channel: true the first time for an event. */
+    boolean firstDelivery(long sequence) {
         if (sequence == lastSequence) {
-            return;
+            return false;
         }
         lastSequence = sequence;
-        synchronized (this) {
-            if (pending == null) {
-                send(frame);
-            } else if (pending.size() < maxPending) {
-                pending.add(frame);
-            } else {
-                emitter.fail(new BackPressureFailure("Too many live events while the stream was opening"));
-            }
+        return true;
+    }
+
+    void deliver(LiveFrame frame) {
+        if (pending == null) {
+            send(frame);
+        } else if (pending.size() < MAX_PENDING) {
+            pending.add(frame);
+        } else {
+            close(new BackPressureFailure("Too many live events while the stream was opening"));
         }
     }
 
-    /** Sends the opening frames, then the live events held back meanwhile, and goes live. */
-    synchronized void start(List<byte[]> opening, EventId resumedAt) {
-        opening.forEach(emitter::emit);
+    /** Sends the opening frames (through RESTEasy, which writes the headers first), then the held events. */
+    void start(List<byte[]> opening, EventId resumedAt) {
+        emitter.emit(concat(opening));
         floor = resumedAt;
         List<LiveFrame> held = pending;
         pending = null;
         held.forEach(this::send);
     }
 
-    /** A comment frame, so proxies keep an idle stream open; held back like live events while opening. */
-    synchronized void heartbeat(byte[] frame) {
+    /** A comment frame, so proxies keep an idle stream open. */
+    void heartbeat(Buffer frame) {
         if (pending == null) {
-            emitter.emit(frame);
+            write(frame);
         }
     }
 
     /** Tells the client how soon to come back, then ends the stream. */
-    synchronized void drain(byte[] retryFrame) {
-        emitter.emit(retryFrame);
+    void drain(Buffer retryFrame) {
+        if (pending == null) {
+            write(retryFrame);
+        }
+        closed = true;
         emitter.complete();
     }
 
     private void send(LiveFrame frame) {
         if (floor == null) {
-            emitter.emit(frame.bytes());
+            write(frame.bytes());
             return;
         }
         Partition partition = Partition.of(frame.event());
@@ -90,10 +115,39 @@ final class Connection {
         }
         if (frame.cursor().covers(floor)) {
             floor = null;
-            emitter.emit(frame.bytes());
+            write(frame.bytes());
         } else {
             EventId cursor = frame.cursor().max(floor);
-            emitter.emit(SseFrames.event(cursor.format(), frame.event().topic().eventName(), frame.event().json()));
+            write(Buffer.buffer(
+                    SseFrames.event(cursor.format(), frame.event().topic().eventName(), frame.event().json())));
         }
+    }
+
+    /** A client that cannot keep up is cut off rather than buffered without bound; it resumes from its last id. */
+    private void write(Buffer frame) {
+        if (closed || response.closed()) {
+            return;
+        }
+        if (response.writeQueueFull()) {
+            close(new BackPressureFailure("The client reads too slowly"));
+            return;
+        }
+        response.write(frame);
+    }
+
+    private void close(Throwable why) {
+        closed = true;
+        emitter.fail(why);
+    }
+
+    private static byte[] concat(List<byte[]> frames) {
+        int length = frames.stream().mapToInt(f -> f.length).sum();
+        byte[] all = new byte[length];
+        int at = 0;
+        for (byte[] frame : frames) {
+            System.arraycopy(frame, 0, all, at, frame.length);
+            at += frame.length;
+        }
+        return all;
     }
 }

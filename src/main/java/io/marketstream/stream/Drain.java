@@ -11,6 +11,7 @@ import org.jboss.logging.Logger;
 
 import io.marketstream.config.StreamConfig;
 import io.quarkus.runtime.ShutdownDelayInitiatedEvent;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.mutiny.core.Vertx;
 
 /**
@@ -27,13 +28,14 @@ public class Drain {
     private final Hub hub;
     private final Vertx vertx;
     private final Duration window;
-    private final byte[] retryFrame;
+    private final Buffer retryFrame;
 
     public Drain(Hub hub, Vertx vertx, StreamConfig config) {
         this.hub = hub;
         this.vertx = vertx;
         this.window = config.drainWindow();
-        this.retryFrame = ("retry: " + config.drainRetry().toMillis() + "\n\n").getBytes(StandardCharsets.UTF_8);
+        this.retryFrame = Buffer.buffer(("retry: " + config.drainRetry().toMillis() + "\n\n")
+                .getBytes(StandardCharsets.UTF_8));
     }
 
     void onShutdown(@Observes ShutdownDelayInitiatedEvent shutdown) {
@@ -46,7 +48,7 @@ public class Drain {
         for (int i = 0; i < connections.size(); i++) {
             Connection connection = connections.get(i);
             long delay = Math.max(1, spread * i / Math.max(1, connections.size()));
-            vertx.setTimer(delay, id -> connection.drain(retryFrame));
+            vertx.setTimer(delay, id -> connection.context().runOnContext(v -> connection.drain(retryFrame)));
         }
     }
 }

@@ -7,6 +7,7 @@ import io.marketstream.config.StreamConfig;
 import io.marketstream.event.SseFrames;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.mutiny.core.Vertx;
 
 /**
@@ -28,8 +29,9 @@ public class Heartbeats {
     }
 
     void start(@Observes StartupEvent startup) {
-        byte[] frame = SseFrames.heartbeat();
-        timer = vertx.setPeriodic(intervalMillis, id -> hub.openConnections().forEach(c -> c.heartbeat(frame)));
+        Buffer frame = Buffer.buffer(SseFrames.heartbeat());
+        timer = vertx.setPeriodic(intervalMillis, id -> hub.openConnections()
+                .forEach(c -> c.context().runOnContext(v -> c.heartbeat(frame))));
     }
 
     void stop(@Observes ShutdownEvent shutdown) {

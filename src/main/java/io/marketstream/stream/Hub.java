@@ -1,6 +1,7 @@
 package io.marketstream.stream;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,7 +21,10 @@ import io.marketstream.event.MarketEvent;
 import io.marketstream.event.MarketEvent.Topic;
 import io.marketstream.event.SseFrames;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.Context;
+import io.vertx.core.buffer.Buffer;
 
 /**
  * Fans live events out to the connections subscribed to their channels.
@@ -46,7 +50,9 @@ public class Hub {
     public Hub(StreamConfig stream, IngestConfig ingest, MeterRegistry registry) {
         this.namespace = stream.idNamespace().orElseGet(() -> defaultNamespace(ingest));
         this.delivered = registry.counter("market.stream.events", "path", "live");
-        registry.gauge("market.stream.connections", connections);
+        // A strong reference: a gauge otherwise holds its state weakly, and can lose it across application restarts.
+        Gauge.builder("market.stream.connections", connections, AtomicInteger::get).strongReference(true)
+                .description("SSE streams open on this pod").register(registry);
     }
 
     /** The deployment name that prefixes every event id. */
@@ -64,21 +70,35 @@ public class Hub {
         return positions.assignedBothTopics();
     }
 
+    /**
+     * Encodes the event once and hands it to each event loop that has subscribers, once, with the list of its
+     * connections: the writes then happen on the loops, in publish order, with no task per delivery.
+     */
     public synchronized void publish(MarketEvent event) {
         positions.set(event.topic(), event.partition(), event.offset() + 1);
         EventId cursor = positions.cursor(namespace);
         LiveFrame frame = new LiveFrame(event, cursor,
-                SseFrames.event(cursor.format(), event.topic().eventName(), event.json()));
+                Buffer.buffer(SseFrames.event(cursor.format(), event.topic().eventName(), event.json())));
         if (event.priceSymbol() != null) {
             latestPrices.put(event.priceSymbol(), event);
         }
         long current = ++sequence;
+        Map<Context, List<Connection>> byLoop = new HashMap<>(8);
         for (Channel channel : event.channels()) {
             Set<Connection> set = subscribers.get(channel);
             if (set != null) {
-                set.forEach(connection -> connection.deliver(current, frame));
+                for (Connection connection : set) {
+                    if (connection.firstDelivery(current)) {
+                        byLoop.computeIfAbsent(connection.context(), c -> new ArrayList<>()).add(connection);
+                    }
+                }
             }
         }
+        byLoop.forEach((loop, connections) -> loop.runOnContext(v -> {
+            for (Connection connection : connections) {
+                connection.deliver(frame);
+            }
+        }));
         delivered.increment();
     }
 

@@ -13,7 +13,11 @@ import org.jboss.resteasy.reactive.RestQuery;
 
 import io.marketstream.config.StreamConfig;
 import io.marketstream.event.Channel;
+import io.quarkus.vertx.http.runtime.CurrentVertxRequest;
 import io.smallrye.mutiny.Multi;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServerResponse;
 
 /**
  * The Server-Sent Events endpoints. Each stream writes frames that the {@link Hub} has already encoded, so the
@@ -23,17 +27,22 @@ import io.smallrye.mutiny.Multi;
 @Path("/v1/stream")
 public class StreamResource {
 
+    /** The Multi carries only the opening (and completion); live frames are written to the response directly. */
+    private static final int OPENING_ITEMS = 4;
+
     /** How soon a client refused by a draining pod may try again (the ingress retries another pod at once). */
     private static final long DRAINING_RETRY_AFTER_SECONDS = 1;
 
     private final Hub hub;
     private final Openings openings;
     private final StreamConfig config;
+    private final CurrentVertxRequest request;
 
-    public StreamResource(Hub hub, Openings openings, StreamConfig config) {
+    public StreamResource(Hub hub, Openings openings, StreamConfig config, CurrentVertxRequest request) {
         this.hub = hub;
         this.openings = openings;
         this.config = config;
+        this.request = request;
     }
 
     /** Any set of channels on one connection: {@code ?channels=prices.AAPL,news.AAPL,news}. */
@@ -73,14 +82,16 @@ public class StreamResource {
         if (hub.draining()) {
             throw new ServiceUnavailableException(DRAINING_RETRY_AFTER_SECONDS);
         }
+        HttpServerResponse response = request.getCurrent().response();
         Multi<byte[]> events = Multi.createFrom().emitter(emitter -> {
-            Connection connection = new Connection(channels, emitter, config.bufferSize());
+            Context loop = Vertx.currentContext();
+            Connection connection = new Connection(channels, emitter, response, loop, config.bufferSize());
             emitter.onTermination(() -> hub.close(connection));
             Registration registration = hub.register(connection);
             openings.open(channels, lastEventId, registration).subscribe().with(
-                    opening -> connection.start(opening.frames(), opening.resumedAt()),
+                    opening -> loop.runOnContext(v -> connection.start(opening.frames(), opening.resumedAt())),
                     emitter::fail);
-        }, config.bufferSize());
+        }, OPENING_ITEMS);
         return RestMulti.fromMultiData(events)
                 .header("Content-Type", "text/event-stream; charset=utf-8")
                 .header("Cache-Control", "no-cache")
