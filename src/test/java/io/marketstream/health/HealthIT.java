@@ -7,15 +7,14 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
 import io.marketstream.dev.EmbeddedKafkaBroker;
-import io.marketstream.testing.KafkaBrokerResource;
 import io.marketstream.testing.Pod;
 import io.marketstream.testing.RedisServer;
+import io.marketstream.testing.TestKafka;
 
 /**
  * Readiness reflects Kafka and Redis; liveness does not: when the broker and Redis go away, a running pod stops
@@ -27,14 +26,9 @@ class HealthIT {
 
     @Test
     void lostKafkaAndRedisMakeARunningPodUnreadyButNotDead() throws Exception {
-        EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(0);
+        EmbeddedKafkaBroker broker = TestKafka.start();
         RedisServer redis = RedisServer.start();
         try {
-            Map<String, Integer> topics = new LinkedHashMap<>();
-            topics.put(KafkaBrokerResource.PRICES_TOPIC, 3);
-            topics.put(KafkaBrokerResource.NEWS_TOPIC, 3);
-            topics.put(KafkaBrokerResource.DLQ_TOPIC, 1);
-            broker.createTopics(topics);
             try (Pod pod = Pod.start("health", Map.of("kafka.bootstrap.servers", broker.bootstrapServers(),
                     "quarkus.redis.hosts", redis.uri()))) {
                 pod.awaitReady(Duration.ofSeconds(120));

@@ -8,7 +8,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -17,9 +16,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.Test;
 
 import io.marketstream.dev.EmbeddedKafkaBroker;
-import io.marketstream.testing.KafkaBrokerResource;
 import io.marketstream.testing.Pod;
 import io.marketstream.testing.SseClient;
+import io.marketstream.testing.TestKafka;
 
 /**
  * SIGTERM drains a pod: it turns unready at once, then closes its streams spread over the drain window, each
@@ -32,12 +31,7 @@ class DrainIT {
 
     @Test
     void sigtermTurnsUnreadyThenClosesStreamsSpreadOverTheWindow() throws Exception {
-        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(0)) {
-            Map<String, Integer> topics = new LinkedHashMap<>();
-            topics.put(KafkaBrokerResource.PRICES_TOPIC, 3);
-            topics.put(KafkaBrokerResource.NEWS_TOPIC, 3);
-            topics.put(KafkaBrokerResource.DLQ_TOPIC, 1);
-            broker.createTopics(topics);
+        try (EmbeddedKafkaBroker broker = TestKafka.start()) {
             try (Pod pod = Pod.start("drain", Map.of("kafka.bootstrap.servers", broker.bootstrapServers(),
                     "market.stream.drain-window", WINDOW.toSeconds() + "s", "market.stream.drain-retry", "1s"))) {
                 pod.awaitReady(Duration.ofSeconds(120));

@@ -31,7 +31,6 @@ import org.junit.jupiter.api.TestMethodOrder;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.marketstream.dev.EmbeddedKafkaBroker;
-import io.marketstream.testing.KafkaBrokerResource;
 import io.marketstream.testing.Pod;
 import io.marketstream.testing.Pods;
 import io.marketstream.testing.RedisServer;
@@ -39,6 +38,7 @@ import io.marketstream.testing.ResumingClient;
 import io.marketstream.testing.SseClient;
 import io.marketstream.testing.SseClient.Frame;
 import io.marketstream.testing.TestFeed;
+import io.marketstream.testing.TestKafka;
 
 /**
  * Three packaged-jar pods on one real Kafka broker and one real Redis. Clients read from pod A; A is killed with
@@ -59,12 +59,7 @@ class MultiPodResumeIT {
 
     @BeforeAll
     static void start() {
-        broker = EmbeddedKafkaBroker.start(0);
-        Map<String, Integer> topics = new LinkedHashMap<>();
-        topics.put(KafkaBrokerResource.PRICES_TOPIC, 3);
-        topics.put(KafkaBrokerResource.NEWS_TOPIC, 3);
-        topics.put(KafkaBrokerResource.DLQ_TOPIC, 1);
-        broker.createTopics(topics);
+        broker = TestKafka.start();
         redis = RedisServer.start();
         pods = Pods.start(Map.of("kafka.bootstrap.servers", broker.bootstrapServers(), "quarkus.redis.hosts",
                 redis.uri(), "market.replay.max-events", Integer.toString(MAX_EVENTS)), "a", "b", "c")

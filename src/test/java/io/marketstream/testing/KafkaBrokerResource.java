@@ -1,6 +1,5 @@
 package io.marketstream.testing;
 
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 import io.marketstream.dev.EmbeddedKafkaBroker;
@@ -21,12 +20,7 @@ public class KafkaBrokerResource implements QuarkusTestResourceLifecycleManager 
 
     @Override
     public Map<String, String> start() {
-        EmbeddedKafkaBroker started = EmbeddedKafkaBroker.start(0);
-        Map<String, Integer> topics = new LinkedHashMap<>();
-        topics.put(PRICES_TOPIC, 3);
-        topics.put(NEWS_TOPIC, 3);
-        topics.put(DLQ_TOPIC, 1);
-        started.createTopics(topics);
+        EmbeddedKafkaBroker started = TestKafka.start();
         broker = started;
         return Map.of("kafka.bootstrap.servers", started.bootstrapServers());
     }
