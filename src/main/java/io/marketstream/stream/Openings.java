@@ -2,8 +2,6 @@ package io.marketstream.stream;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collection;
-import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -12,9 +10,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.PriorityQueue;
 import java.util.Set;
-import java.util.TreeSet;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -30,6 +26,8 @@ import io.marketstream.event.MarketEvent.Topic;
 import io.marketstream.event.Partition;
 import io.marketstream.event.SseFrames;
 import io.marketstream.replay.ChannelHistory;
+import io.marketstream.replay.Coverage;
+import io.marketstream.replay.KafkaOrder;
 import io.marketstream.replay.Progress;
 import io.marketstream.replay.ReplayConfig;
 import io.marketstream.replay.ReplayStore;
@@ -129,7 +127,8 @@ public class Openings {
         for (Channel channel : channels) {
             ResetReason reason = null;
             for (Partition partition : partitions(channel.topic(), from, live)) {
-                reason = reason != null ? reason : check(partition, from, live, writer, progress, histories.get(channel));
+                reason = reason != null ? reason
+                        : Coverage.gap(partition, from, live, writer, progress, histories.get(channel));
             }
             if (reason != null) {
                 resets.computeIfAbsent(reason, r -> new LinkedHashSet<>()).add(channel);
@@ -150,36 +149,12 @@ public class Openings {
         return snapshots(snapshotChannels, registration, from).map(snapshots -> {
             frames.addAll(snapshots);
             EventId cursor = from;
-            for (StoredEvent event : inKafkaOrder(replay.values())) {
+            for (StoredEvent event : KafkaOrder.of(replay.values())) {
                 cursor = cursor.with(event.partition(), event.offset() + 1);
                 frames.add(SseFrames.event(cursor.format(), event.partition().topic().eventName(), event.json()));
             }
             return new Opening(frames, cursor);
         });
-    }
-
-    /** Null when the channel's events of this partition after the client's id can be replayed exactly. */
-    private static ResetReason check(Partition partition, EventId from, EventId live, Progress writer,
-            Progress progress, ChannelHistory history) {
-        long client = from.position(partition);
-        long here = live.position(partition);
-        if (client == EventId.UNKNOWN) {
-            return ResetReason.TOO_OLD;
-        }
-        if (here == EventId.UNKNOWN || client < here && writer.written(partition) < here) {
-            return ResetReason.HISTORY_BEHIND;
-        }
-        if (client >= here) {
-            return null;
-        }
-        Optional<Long> coverage = progress.coverage(partition);
-        if (coverage.isEmpty() || coverage.get() > client) {
-            return ResetReason.HISTORY_LOST;
-        }
-        if (Math.max(history.floor(partition), progress.aged(partition)) > client) {
-            return ResetReason.TOO_OLD;
-        }
-        return null;
     }
 
     /** Polls the writer's progress until it has handled every partition up to this pod's live position. */
@@ -228,28 +203,6 @@ public class Openings {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    /** Replayed events in Kafka order within each partition, partitions interleaved by when they were written. */
-    private static List<StoredEvent> inKafkaOrder(Collection<StoredEvent> events) {
-        Map<Partition, TreeSet<StoredEvent>> byPartition = new HashMap<>();
-        for (StoredEvent event : events) {
-            byPartition.computeIfAbsent(event.partition(),
-                    p -> new TreeSet<>(Comparator.comparingLong(StoredEvent::offset))).add(event);
-        }
-        PriorityQueue<TreeSet<StoredEvent>> heads = new PriorityQueue<>(
-                Comparator.comparingLong((TreeSet<StoredEvent> s) -> s.first().writtenAt())
-                        .thenComparing(s -> s.first().partition().key()));
-        heads.addAll(byPartition.values());
-        List<StoredEvent> ordered = new ArrayList<>(events.size());
-        while (!heads.isEmpty()) {
-            TreeSet<StoredEvent> head = heads.poll();
-            ordered.add(head.pollFirst());
-            if (!head.isEmpty()) {
-                heads.add(head);
-            }
-        }
-        return ordered;
     }
 
     private static Set<Partition> partitions(Topic topic, EventId from, EventId live) {
