@@ -30,8 +30,7 @@ public class Heartbeats {
 
     void start(@Observes StartupEvent startup) {
         Buffer frame = Buffer.buffer(SseFrames.heartbeat());
-        timer = vertx.setPeriodic(intervalMillis, id -> hub.openConnections()
-                .forEach(c -> c.context().runOnContext(v -> c.heartbeat(frame))));
+        timer = vertx.setPeriodic(intervalMillis, id -> hub.onEachLoop(c -> c.heartbeat(frame)));
     }
 
     void stop(@Observes ShutdownEvent shutdown) {

@@ -9,6 +9,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import java.util.zip.CRC32;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -94,12 +95,15 @@ public class Hub {
                 }
             }
         }
-        byLoop.forEach((loop, connections) -> loop.runOnContext(v -> {
-            for (Connection connection : connections) {
-                connection.deliver(frame);
-            }
-        }));
+        byLoop.forEach((loop, connections) -> loop.runOnContext(v -> connections.forEach(c -> c.deliver(frame))));
         delivered.increment();
+    }
+
+    /** Runs the action on each open connection, on its own event loop: one task per loop, not per connection. */
+    void onEachLoop(Consumer<Connection> action) {
+        Map<Context, List<Connection>> byLoop = new HashMap<>(8);
+        open.forEach(connection -> byLoop.computeIfAbsent(connection.context(), c -> new ArrayList<>()).add(connection));
+        byLoop.forEach((loop, connections) -> loop.runOnContext(v -> connections.forEach(action)));
     }
 
     /**

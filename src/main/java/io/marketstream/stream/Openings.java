@@ -89,7 +89,7 @@ public class Openings {
     private Uni<Opening> fresh(Set<Channel> channels, Registration registration,
             Map<ResetReason, Set<Channel>> resets) {
         EventId at = registration.cursor();
-        count(resets, channels);
+        count(resets);
         List<byte[]> frames = new ArrayList<>();
         frames.add(SseFrames.opening(retry, at.format()));
         resets.forEach((reason, reset) -> frames.add(resetFrame(at, reason, reset)));
@@ -140,7 +140,7 @@ public class Openings {
                 }
             }
         }
-        count(resets, channels);
+        count(resets);
         List<byte[]> frames = new ArrayList<>();
         frames.add(SseFrames.opening(retry, from.format()));
         resets.forEach((reason, reset) -> frames.add(resetFrame(from, reason, reset)));
@@ -212,7 +212,7 @@ public class Openings {
         return all;
     }
 
-    private void count(Map<ResetReason, Set<Channel>> resets, Set<Channel> channels) {
+    private void count(Map<ResetReason, Set<Channel>> resets) {
         resets.forEach((reason, reset) -> registry.counter("market.stream.resets", "reason", reason.code())
                 .increment(reset.size()));
     }
