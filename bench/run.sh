@@ -35,7 +35,7 @@ MS_REDIS_PORT=${MS_REDIS_PORT:-26379}
 NCHAN_REDIS_PORT=${NCHAN_REDIS_PORT:-26380}
 PARTITIONS=${PARTITIONS:-3}
 MS_APP=${MS_APP:-$ROOT/target/quarkus-app}
-MS_JAVA_OPTS=${MS_JAVA_OPTS:--Xmx2g -XX:+UseG1GC -XX:+ExitOnOutOfMemoryError}
+MS_JAVA_OPTS=${MS_JAVA_OPTS:--Xmx2g -XX:+UseParallelGC -XX:+ExitOnOutOfMemoryError}  # the collector of docker/Dockerfile.jvm
 LOAD_JAVA_OPTS=${LOAD_JAVA_OPTS:--Xms1g -Xmx1g -XX:+UseParallelGC -XX:ParallelGCThreads=1}
 IO_THREADS=${IO_THREADS:-1}              # selector threads of each load generator process
 NCHAN_WORKER_PROCESSES=${NCHAN_WORKER_PROCESSES:-}  # override the peer configuration's worker_processes (not for comparisons)
@@ -45,8 +45,13 @@ STEP_RATES=${STEP_RATES:-100,250,500,750,1000,1250,1500,2000,2500,3000}
 SUSTAIN_P99_MS=${SUSTAIN_P99_MS:-1000}   # scenario 1: a step with a higher p99 is behind (the smoke allows any)
 STEADY_SECONDS=${STEADY_SECONDS:-30}     # scenarios 2 and 3
 WARMUP_SECONDS=${WARMUP_SECONDS:-5}
+# Scenario 1 compares efficiency, so both servers are measured warm, as a pod that has run for a while: a JVM
+# compiles its hot paths in its first minute or so under load (start-up is scenario 5).
+S1_WARMUP_SECONDS=${S1_WARMUP_SECONDS:-60}; S1_WARMUP_RATE=${S1_WARMUP_RATE:-250}
 GRACE_SECONDS=${GRACE_SECONDS:-3}        # time after a window for the last events to arrive
-PROFILE_DELAY_SECONDS=${PROFILE_DELAY_SECONDS:-20}  # --profile: JFR starts this long after scenario 1 starts
+PROFILE_SCENARIO=${PROFILE_SCENARIO:-s1}            # --profile: the scenario of market-stream profiled
+PROFILE_DELAY_SECONDS=${PROFILE_DELAY_SECONDS:-80}  # ... the profiler starts this long after it starts
+PROFILE_SECONDS=${PROFILE_SECONDS:-30}              # ... and samples for this long
 QUIET_BUSY_PCT=${QUIET_BUSY_PCT:-25}     # before a scenario, wait until the machine is at most this busy ...
 QUIET_WAIT_SECONDS=${QUIET_WAIT_SECONDS:-120}  # ... for at most this long
 S1_CONNS=${S1_CONNS:-10000}; S1_CHANNELS=${S1_CHANNELS:-100}
@@ -59,7 +64,7 @@ S4_CONNS=${S4_CONNS:-5000}; S4_CHANNELS=${S4_CHANNELS:-10}; S4_EVENTS=${S4_EVENT
 SCENARIOS=${ONLY:-s1,s2,s3,s4}
 RESULTS=${RESULTS:-$BENCH/results}
 if ((SMOKE)); then
-  STEP_SECONDS=2; STEP_RATES=100,200; WARMUP_SECONDS=1; GRACE_SECONDS=3; SUSTAIN_P99_MS=60000
+  STEP_SECONDS=2; STEP_RATES=100,200; WARMUP_SECONDS=1; S1_WARMUP_SECONDS=1; S1_WARMUP_RATE=100; GRACE_SECONDS=3; SUSTAIN_P99_MS=60000
   S1_CONNS=300; S1_CHANNELS=10; S4_CONNS=200; S4_CHANNELS=10
   SCENARIOS=${ONLY:-s1,s4}
   RESULTS=${RESULTS_SMOKE:-}
@@ -142,6 +147,11 @@ fi
 log "building the load generator (bench/pom.xml)"
 (cd "$ROOT" && ./mvnw -B -ntp -q -f bench/pom.xml package)
 
+if ((PROFILE)); then # async-profiler's native library, from its Maven jar
+  PROFILER_LIB=$WORK/libasyncProfiler.so
+  unzip -p "$(ls "$BENCH"/target/lib/async-profiler-*.jar)" linux-x64/libasyncProfiler.so > "$PROFILER_LIB"
+fi
+
 NCHAN_CONF=$ROOT/../shared/peers/nchan-redis.conf
 nchan_available() { command -v nginx >/dev/null && [ -f /usr/lib/nginx/modules/ngx_nchan_module.so ] && [ -f "$NCHAN_CONF" ]; }
 if [ -z "$SERVERS" ]; then
@@ -222,7 +232,8 @@ scenario_args() { # scenario -> the load generator's arguments
   [ -z "$LOAD_PER_PROCESS" ] || common+=(--per-process "$LOAD_PER_PROCESS")
   case "$1" in
     s1) echo --name s1 --scenario steps --conns "$S1_CONNS" --channels "$S1_CHANNELS" --rates "$STEP_RATES" \
-          --duration "$STEP_SECONDS" --rate 100 --prefix S1X "${common[@]}" ;;
+          --duration "$STEP_SECONDS" --rate 100 --prefix S1X "${common[@]}" \
+          --warmup "$S1_WARMUP_SECONDS" --warmup-rate "$S1_WARMUP_RATE" ;;
     s2) echo --name s2 --scenario steady --conns "$S2_CONNS" --channels "$S2_CHANNELS" --rate "$S2_RATE" \
           --duration "$STEADY_SECONDS" --prefix S2X "${common[@]}" ;;
     s3) echo --name s3 --scenario steady --conns "$S3_CONNS" --channels 1 --rate "$S3_RATE" \
@@ -257,18 +268,17 @@ run_load() { # server scenario
   local target=(--target ms --port "$MS_PORT" --bootstrap "127.0.0.1:$KAFKA_PORT" --app-pids "$MS_PID")
   [ "$server" = nchan ] && target=(--target nchan --port "$NCHAN_PORT" --app-pids "$NGINX_PID,$NCHAN_WORKERS")
   log "$scenario on $server: ${args[*]}"
-  if ((PROFILE)) && [ "$server" = ms ] && [ "$scenario" = s1 ]; then
-    # JFR over the first steps of scenario 1 (after connecting and warming up): 30 s of CPU samples.
-    (sleep "$PROFILE_DELAY_SECONDS" && jcmd "$MS_PID" JFR.start name=bench duration=30s settings=profile \
-      filename="$RESULTS/ms-s1.jfr" >/dev/null) &
+  if ((PROFILE)) && [ "$server" = ms ] && [ "$scenario" = "$PROFILE_SCENARIO" ]; then
+    # async-profiler (CPU samples, Java and kernel frames, per thread), by default over the first steps of scenario 1
+    # after connecting and warming up; loaded into the running JVM with jcmd (options in quotes: jcmd would parse a=b itself).
+    (sleep "$PROFILE_DELAY_SECONDS" && jcmd "$MS_PID" JVMTI.agent_load "$PROFILER_LIB" '"start,event=cpu,interval=1ms,threads"' >/dev/null \
+      && sleep "$PROFILE_SECONDS" \
+      && jcmd "$MS_PID" JVMTI.agent_load "$PROFILER_LIB" "\"stop,collapsed,file=$RESULTS/profile-ms-$scenario.collapsed\"" >/dev/null) &
     STARTED+=("$!")
   fi
   if ! java $LOAD_JAVA_OPTS $QUIET -cp "$CP" bench.Load "${target[@]}" --redis-pids "$REDIS_PID" \
       --broker-pids "$KAFKA_PID" --out "$RESULTS/$scenario-$server.json" "${args[@]}" 2>&1 | tee "$WORK/load-$scenario-$server.log" | grep -E 'PASS|FAIL|Exception'; then
     :
-  fi
-  if ((PROFILE)) && [ "$server" = ms ] && [ "$scenario" = s1 ]; then
-    jcmd "$MS_PID" JFR.dump name=bench filename="$RESULTS/ms-s1.jfr" >/dev/null 2>&1 || true
   fi
   if ! grep -q '"pass" : true' "$RESULTS/$scenario-$server.json" 2>/dev/null; then
     FAILED+=("$scenario-$server")
@@ -293,8 +303,9 @@ done
 # Scenario 5: every start of this run and of earlier partial runs into the same directory.
 { echo "["; cat "$RESULTS"/startup-*.json 2>/dev/null | paste -sd, -; echo "]"; } > "$RESULTS/s5-startup.json"
 java $QUIET -cp "$CP" bench.Report "$RESULTS"
-if ((PROFILE)) && [ -f "$RESULTS/ms-s1.jfr" ]; then
-  java -cp "$CP" bench.JfrTop "$RESULTS/ms-s1.jfr" > "$RESULTS/profile-ms-s1.txt" && log "profile: $RESULTS/profile-ms-s1.txt"
+if ((PROFILE)) && [ -f "$RESULTS/profile-ms-$PROFILE_SCENARIO.collapsed" ]; then
+  java -cp "$CP" bench.ProfileTop "$RESULTS/profile-ms-$PROFILE_SCENARIO.collapsed" > "$RESULTS/profile-ms-$PROFILE_SCENARIO.txt" \
+    && log "profile: $RESULTS/profile-ms-$PROFILE_SCENARIO.txt"
 fi
 log "logs in $WORK; results in $RESULTS"
 if ((${#FAILED[@]})); then

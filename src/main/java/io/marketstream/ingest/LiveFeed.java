@@ -1,5 +1,8 @@
 package io.marketstream.ingest;
 
+import java.util.ArrayList;
+import java.util.List;
+
 import jakarta.enterprise.context.ApplicationScoped;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -7,6 +10,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.jboss.logging.Logger;
 
+import io.marketstream.event.MarketEvent;
 import io.marketstream.event.Symbols;
 import io.marketstream.stream.Hub;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -34,10 +38,11 @@ public class LiveFeed {
 
     @Incoming(CHANNEL)
     public void consume(ConsumerRecords<String, byte[]> records) {
+        List<MarketEvent> events = new ArrayList<>(records.count());
         for (ConsumerRecord<String, byte[]> record : records) {
             Decoded decoded = decoder.decode(record.topic(), record.partition(), record.offset(), record.value());
             if (decoded instanceof Decoded.Accepted accepted) {
-                hub.publish(accepted.event());
+                events.add(accepted.event());
             } else if (decoded instanceof Decoded.Rejected rejected) {
                 registry.counter("market.records.rejected", "path", "live", "topic", record.topic(),
                         "reason", rejected.reason()).increment();
@@ -45,5 +50,6 @@ public class LiveFeed {
                         Symbols.printable(String.valueOf(rejected.detail())));
             }
         }
+        hub.publish(events);
     }
 }

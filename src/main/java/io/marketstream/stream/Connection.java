@@ -12,13 +12,15 @@ import io.smallrye.mutiny.subscription.BackPressureFailure;
 import io.smallrye.mutiny.subscription.MultiEmitter;
 import io.vertx.core.Context;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 
 /**
  * One client's stream. RESTEasy Reactive writes its headers and opening (the first item of its Multi); from then on
- * live frames, encoded once per event, are written straight to the Vert.x response on the connection's own event
- * loop, with no per-frame hop through Mutiny or RESTEasy. Every method but {@link #firstDelivery} runs on that
- * event loop, so the state needs no lock.
+ * live frames, encoded once per event, are written straight to the socket on the connection's own event loop (as
+ * pre-encoded HTTP chunks through {@link ChunkChannel}, else through the Vert.x response), with no per-frame hop
+ * through Mutiny or RESTEasy, and flushed once per batch the hub hands over. Every method but {@link #firstDelivery}
+ * runs on that event loop, so the state needs no lock.
  *
  * <p>It is registered with the hub before its opening (snapshot, replay) is known, so live events that arrive
  * meanwhile wait in {@code pending}; {@link #start} sends the opening, then them, then goes live.
@@ -30,6 +32,7 @@ final class Connection {
 
     private final Set<Channel> channels;
     private final MultiEmitter<? super byte[]> emitter;
+    private final HttpServerRequest request;
     private final HttpServerResponse response;
     private final Context context;
     /** The last event delivered, so an event that matches several channels is sent once. Hub thread only. */
@@ -40,13 +43,18 @@ final class Connection {
      * dropped, and ids never go back below it. Null when this pod is not behind.
      */
     private EventId floor;
+    /** Set once the opening is out, when frames can go to the socket as chunks; null: through the response. */
+    private ChunkChannel chunks;
+    /** Chunks written since the last flush. */
+    private boolean unflushed;
     private boolean closed;
 
-    Connection(Set<Channel> channels, MultiEmitter<? super byte[]> emitter, HttpServerResponse response,
+    Connection(Set<Channel> channels, MultiEmitter<? super byte[]> emitter, HttpServerRequest request,
             Context context, int maxQueuedBytes) {
         this.channels = Set.copyOf(channels);
         this.emitter = emitter;
-        this.response = response;
+        this.request = request;
+        this.response = request.response();
         this.context = context;
         response.setWriteQueueMaxSize(maxQueuedBytes);
     }
@@ -69,36 +77,61 @@ final class Connection {
         return true;
     }
 
-    void deliver(LiveFrame frame) {
+    /**
+     * Writes a live frame, or holds it while the opening is planned. True when this left bytes to {@link #flush}
+     * that were not waiting before: the caller flushes each connection once after a batch.
+     */
+    boolean deliver(LiveFrame frame) {
         if (pending == null) {
+            boolean wasUnflushed = unflushed;
             send(frame);
-        } else if (pending.size() < MAX_PENDING) {
+            return unflushed && !wasUnflushed;
+        }
+        if (pending.size() < MAX_PENDING) {
             pending.add(frame);
         } else {
             close(new BackPressureFailure("Too many live events while the stream was opening"));
+        }
+        return false;
+    }
+
+    /** Sends what {@link #deliver} wrote. */
+    void flush() {
+        if (unflushed) {
+            unflushed = false;
+            chunks.flush();
         }
     }
 
     /** Sends the opening frames (through RESTEasy, which writes the headers first), then the held events. */
     void start(List<byte[]> opening, EventId resumedAt) {
         emitter.emit(concat(opening));
+        chunks = ChunkChannel.of(request, response);
         floor = resumedAt;
         List<LiveFrame> held = pending;
         pending = null;
         held.forEach(this::send);
+        if (chunks != null) {
+            flush();
+        }
     }
 
-    /** A comment frame, so proxies keep an idle stream open. */
+    /** True when live frames go to the socket as pre-encoded chunks (the fast path), false: through the response. */
+    boolean writesChunks() {
+        return chunks != null;
+    }
+
+    /** A comment frame, so proxies keep an idle stream open. Through the response, which also resets its idle timer. */
     void heartbeat(Buffer frame) {
         if (pending == null) {
-            write(frame);
+            writeThroughResponse(frame);
         }
     }
 
     /** Tells the client how soon to come back, then ends the stream. */
     void drain(Buffer retryFrame) {
         if (pending == null) {
-            write(retryFrame);
+            writeThroughResponse(retryFrame);
         }
         closed = true;
         emitter.complete();
@@ -106,7 +139,7 @@ final class Connection {
 
     private void send(LiveFrame frame) {
         if (floor == null) {
-            write(frame.bytes());
+            write(frame.frame(), frame.chunk());
             return;
         }
         Partition partition = Partition.of(frame.event());
@@ -115,16 +148,32 @@ final class Connection {
         }
         if (frame.cursor().covers(floor)) {
             floor = null;
-            write(frame.bytes());
+            write(frame.frame(), frame.chunk());
         } else {
             EventId cursor = frame.cursor().max(floor);
-            write(Buffer.buffer(
-                    SseFrames.event(cursor.format(), frame.event().topic().eventName(), frame.event().json())));
+            byte[] own = SseFrames.event(cursor.format(), frame.event().topic().eventName(), frame.event().json());
+            write(own, LiveFrame.chunk(own));
         }
     }
 
     /** A client that cannot keep up is cut off rather than buffered without bound; it resumes from its last id. */
-    private void write(Buffer frame) {
+    private void write(byte[] frame, byte[] chunk) {
+        if (chunks == null) {
+            writeThroughResponse(Buffer.buffer(frame));
+            return;
+        }
+        if (closed || !chunks.open()) {
+            return;
+        }
+        if (!chunks.writable()) {
+            close(new BackPressureFailure("The client reads too slowly"));
+            return;
+        }
+        chunks.write(chunk);
+        unflushed = true;
+    }
+
+    private void writeThroughResponse(Buffer frame) {
         if (closed || response.closed()) {
             return;
         }
@@ -134,7 +183,6 @@ final class Connection {
         }
         response.write(frame);
     }
-
     private void close(Throwable why) {
         closed = true;
         emitter.fail(why);

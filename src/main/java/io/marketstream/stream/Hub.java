@@ -17,15 +17,13 @@ import jakarta.enterprise.context.ApplicationScoped;
 import io.marketstream.config.IngestConfig;
 import io.marketstream.config.StreamConfig;
 import io.marketstream.event.Channel;
-import io.marketstream.event.EventId;
 import io.marketstream.event.MarketEvent;
 import io.marketstream.event.MarketEvent.Topic;
-import io.marketstream.event.SseFrames;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Context;
-import io.vertx.core.buffer.Buffer;
+import io.vertx.core.Handler;
 
 /**
  * Fans live events out to the connections subscribed to their channels.
@@ -72,31 +70,33 @@ public class Hub {
     }
 
     /**
-     * Encodes the event once and hands it to each event loop that has subscribers, once, with the list of its
-     * connections: the writes then happen on the loops, in publish order, with no task per delivery.
+     * Publishes a batch of events (one Kafka poll), in order. Each is encoded once; each event loop with subscribers
+     * gets one task for the whole batch, with the connections of each event: the writes then happen on the loops, in
+     * publish order, with no task per delivery, and a connection is flushed once per batch however many of its events
+     * the batch holds (the further behind the pod is, the larger the batches and the fewer the system calls).
      */
-    public synchronized void publish(MarketEvent event) {
-        positions.set(event.topic(), event.partition(), event.offset() + 1);
-        EventId cursor = positions.cursor(namespace);
-        LiveFrame frame = new LiveFrame(event, cursor,
-                Buffer.buffer(SseFrames.event(cursor.format(), event.topic().eventName(), event.json())));
-        if (event.priceSymbol() != null) {
-            latestPrices.put(event.priceSymbol(), event);
-        }
-        long current = ++sequence;
-        Map<Context, List<Connection>> byLoop = new HashMap<>(8);
-        for (Channel channel : event.channels()) {
-            Set<Connection> set = subscribers.get(channel);
-            if (set != null) {
-                for (Connection connection : set) {
-                    if (connection.firstDelivery(current)) {
-                        byLoop.computeIfAbsent(connection.context(), c -> new ArrayList<>()).add(connection);
+    public synchronized void publish(List<MarketEvent> events) {
+        List<LoopBatch> batches = new ArrayList<>(8);
+        for (MarketEvent event : events) {
+            positions.set(event.topic(), event.partition(), event.offset() + 1);
+            LiveFrame frame = LiveFrame.of(event, positions.cursor(namespace));
+            if (event.priceSymbol() != null) {
+                latestPrices.put(event.priceSymbol(), event);
+            }
+            long current = ++sequence;
+            for (Channel channel : event.channels()) {
+                Set<Connection> set = subscribers.get(channel);
+                if (set != null) {
+                    for (Connection connection : set) {
+                        if (connection.firstDelivery(current)) {
+                            LoopBatch.of(batches, connection.context()).add(frame, connection);
+                        }
                     }
                 }
             }
         }
-        byLoop.forEach((loop, connections) -> loop.runOnContext(v -> connections.forEach(c -> c.deliver(frame))));
-        delivered.increment();
+        batches.forEach(batch -> batch.loop.runOnContext(batch));
+        delivered.increment(events.size());
     }
 
     /** Runs the action on each open connection, on its own event loop: one task per loop, not per connection. */
@@ -163,6 +163,52 @@ public class Hub {
     /** Connections now open on this pod. */
     public int connectionCount() {
         return connections.get();
+    }
+
+    /** The frames of one batch for the connections of one event loop: written there, then flushed once each. */
+    private static final class LoopBatch implements Handler<Void> {
+
+        private final Context loop;
+        private final List<LiveFrame> frames = new ArrayList<>();
+        private final List<List<Connection>> targets = new ArrayList<>();
+
+        private LoopBatch(Context loop) {
+            this.loop = loop;
+        }
+
+        /** The batch of a loop; a linear search, as there are only as many as event loops. */
+        static LoopBatch of(List<LoopBatch> batches, Context loop) {
+            for (LoopBatch batch : batches) {
+                if (batch.loop == loop) {
+                    return batch;
+                }
+            }
+            LoopBatch batch = new LoopBatch(loop);
+            batches.add(batch);
+            return batch;
+        }
+
+        void add(LiveFrame frame, Connection connection) {
+            if (frames.isEmpty() || frames.get(frames.size() - 1) != frame) {
+                frames.add(frame);
+                targets.add(new ArrayList<>());
+            }
+            targets.get(targets.size() - 1).add(connection);
+        }
+
+        @Override
+        public void handle(Void ignored) {
+            List<Connection> written = new ArrayList<>();
+            for (int i = 0; i < frames.size(); i++) {
+                LiveFrame frame = frames.get(i);
+                for (Connection connection : targets.get(i)) {
+                    if (connection.deliver(frame)) {
+                        written.add(connection);
+                    }
+                }
+            }
+            written.forEach(Connection::flush);
+        }
     }
 
     private static String defaultNamespace(IngestConfig ingest) {

@@ -17,7 +17,7 @@ import io.quarkus.vertx.http.runtime.CurrentVertxRequest;
 import io.smallrye.mutiny.Multi;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.HttpServerRequest;
 
 /**
  * The Server-Sent Events endpoints. Each stream writes frames that the {@link Hub} has already encoded, so the
@@ -82,10 +82,10 @@ public class StreamResource {
         if (hub.draining()) {
             throw new ServiceUnavailableException(DRAINING_RETRY_AFTER_SECONDS);
         }
-        HttpServerResponse response = request.getCurrent().response();
+        HttpServerRequest current = request.getCurrent().request();
         Multi<byte[]> events = Multi.createFrom().emitter(emitter -> {
             Context loop = Vertx.currentContext();
-            Connection connection = new Connection(channels, emitter, response, loop, config.bufferSize());
+            Connection connection = new Connection(channels, emitter, current, loop, config.bufferSize());
             emitter.onTermination(() -> hub.close(connection));
             Registration registration = hub.register(connection);
             openings.open(channels, lastEventId, registration).subscribe().with(
