@@ -35,7 +35,7 @@ MS_REDIS_PORT=${MS_REDIS_PORT:-26379}
 NCHAN_REDIS_PORT=${NCHAN_REDIS_PORT:-26380}
 PARTITIONS=${PARTITIONS:-3}
 MS_APP=${MS_APP:-$ROOT/target/quarkus-app}
-MS_JAVA_OPTS=${MS_JAVA_OPTS:--Xmx2g -XX:+UseParallelGC -XX:+ExitOnOutOfMemoryError}  # the collector of docker/Dockerfile.jvm
+MS_JAVA_OPTS=${MS_JAVA_OPTS:--Xmx1g -XX:+UseParallelGC -XX:MaxNewSize=128m -XX:+ExitOnOutOfMemoryError}  # docker/Dockerfile.jvm's, heap as in a 1.5 GiB pod
 LOAD_JAVA_OPTS=${LOAD_JAVA_OPTS:--Xms1g -Xmx1g -XX:+UseParallelGC -XX:ParallelGCThreads=1}
 IO_THREADS=${IO_THREADS:-1}              # selector threads of each load generator process
 NCHAN_WORKER_PROCESSES=${NCHAN_WORKER_PROCESSES:-}  # override the peer configuration's worker_processes (not for comparisons)
@@ -48,6 +48,7 @@ WARMUP_SECONDS=${WARMUP_SECONDS:-5}
 # Scenario 1 compares efficiency, so both servers are measured warm, as a pod that has run for a while: a JVM
 # compiles its hot paths in its first minute or so under load (start-up is scenario 5).
 S1_WARMUP_SECONDS=${S1_WARMUP_SECONDS:-60}; S1_WARMUP_RATE=${S1_WARMUP_RATE:-250}
+STEADY_WARMUP_SECONDS=${STEADY_WARMUP_SECONDS:-30}  # scenarios 2 and 3: warm-up at their own rate
 GRACE_SECONDS=${GRACE_SECONDS:-3}        # time after a window for the last events to arrive
 PROFILE_SCENARIO=${PROFILE_SCENARIO:-s1}            # --profile: the scenario of market-stream profiled
 PROFILE_DELAY_SECONDS=${PROFILE_DELAY_SECONDS:-80}  # ... the profiler starts this long after it starts
@@ -61,6 +62,7 @@ S2_CONNS=${S2_CONNS:-$(( $(ulimit -Hn) >= 21000 ? 20000 : $(ulimit -Hn) - 500 ))
 S2_CHANNELS=${S2_CHANNELS:-1000}; S2_RATE=${S2_RATE:-1000}
 S3_CONNS=${S3_CONNS:-5000}; S3_RATE=${S3_RATE:-200}
 S4_CONNS=${S4_CONNS:-5000}; S4_CHANNELS=${S4_CHANNELS:-10}; S4_EVENTS=${S4_EVENTS:-100}
+S4_WARMUP_STORMS=${S4_WARMUP_STORMS:-1}  # unmeasured storms before the measured one (servers measured warm)
 SCENARIOS=${ONLY:-s1,s2,s3,s4}
 RESULTS=${RESULTS:-$BENCH/results}
 if ((SMOKE)); then
@@ -144,6 +146,9 @@ if ((BUILD)); then
   (cd "$ROOT" && ./mvnw -B -ntp -q package -DskipTests)
 fi
 [ -f "$MS_APP/quarkus-run.jar" ] || { echo "no $MS_APP/quarkus-run.jar: run without --no-build" >&2; exit 1; }
+# The class-data archive the build makes (as docker/Dockerfile.jvm uses it); its class path is relative, so the JVM
+# runs in the application's directory.
+MS_CDS=""; [ -f "$MS_APP/app-cds.jsa" ] && MS_CDS="-XX:SharedArchiveFile=app-cds.jsa"
 log "building the load generator (bench/pom.xml)"
 (cd "$ROOT" && ./mvnw -B -ntp -q -f bench/pom.xml package)
 
@@ -185,7 +190,7 @@ start_ms() { # scenario -> MS_PID, REDIS_PID; records start-up time and idle RSS
   local t0; t0=$(now_ns)
   KAFKA_BOOTSTRAP_SERVERS=127.0.0.1:$KAFKA_PORT QUARKUS_REDIS_HOSTS=redis://127.0.0.1:$MS_REDIS_PORT \
     QUARKUS_HTTP_HOST=127.0.0.1 QUARKUS_HTTP_PORT=$MS_PORT MARKET_STREAM_DRAIN_WINDOW=0.2s \
-    java $MS_JAVA_OPTS -jar "$MS_APP/quarkus-run.jar" > "$WORK/ms-$1.log" 2>&1 &
+    bash -c 'cd "$1" && shift && exec "$@"' ms "$MS_APP" java $MS_JAVA_OPTS $MS_CDS -jar quarkus-run.jar > "$WORK/ms-$1.log" 2>&1 &
   MS_PID=$!; STARTED+=("$MS_PID")
   wait_for 90 curl -fsS "http://127.0.0.1:$MS_PORT/q/health/ready" || { tail -30 "$WORK/ms-$1.log" >&2; exit 1; }
   local ready_ms=$(( ($(now_ns) - t0) / 1000000 ))
@@ -235,11 +240,13 @@ scenario_args() { # scenario -> the load generator's arguments
           --duration "$STEP_SECONDS" --rate 100 --prefix S1X "${common[@]}" \
           --warmup "$S1_WARMUP_SECONDS" --warmup-rate "$S1_WARMUP_RATE" ;;
     s2) echo --name s2 --scenario steady --conns "$S2_CONNS" --channels "$S2_CHANNELS" --rate "$S2_RATE" \
-          --duration "$STEADY_SECONDS" --prefix S2X "${common[@]}" ;;
+          --duration "$STEADY_SECONDS" --prefix S2X "${common[@]}" \
+          --warmup "$STEADY_WARMUP_SECONDS" --warmup-rate "$S2_RATE" ;;
     s3) echo --name s3 --scenario steady --conns "$S3_CONNS" --channels 1 --rate "$S3_RATE" \
-          --duration "$STEADY_SECONDS" --prefix S3X "${common[@]}" ;;
+          --duration "$STEADY_SECONDS" --prefix S3X "${common[@]}" \
+          --warmup "$STEADY_WARMUP_SECONDS" --warmup-rate "$S3_RATE" ;;
     s4) echo --name s4 --scenario storm --conns "$S4_CONNS" --channels "$S4_CHANNELS" --storm-events "$S4_EVENTS" \
-          --rate 200 --duration 3 --prefix S4X "${common[@]}" ;;
+          --rate 200 --duration 3 --prefix S4X "${common[@]}" --warmup-storms "$S4_WARMUP_STORMS" ;;
   esac
 }
 

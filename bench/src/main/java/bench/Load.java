@@ -192,28 +192,18 @@ public final class Load {
     private void storm() throws InterruptedException {
         warmup();
         long missed = intArg("storm-events", 100);
-        groups.forEach(Group::dropAll);
-        Thread.sleep((long) (dbl("drop-pause", 1) * 1000));
+        // Unmeasured storms first (--warmup-storms): the servers are measured warm, as a pod that has served
+        // resumes before; their clients are checked for exactness like the measured ones.
+        double timeout = dbl("storm-timeout", 30);
+        for (int i = 0; i < intArg("warmup-storms", 0); i++) {
+            dropAndReconnect(missed, timeout);
+            Thread.sleep(1000);
+        }
         double cpu0 = ProcStats.cpuSeconds(serverPids());
         long stormStart = System.nanoTime();
-        pacer.run(dbl("storm-rate", 1000), 60, missed);
-        if (!pacer.awaitAcks(30)) {
-            failures.add("storm events were not acknowledged");
-        }
-        long[] targets = pacer.seq.clone();
-        for (Group g : groups) {
-            g.expect(targets);
-        }
-        Thread.sleep(100);
-        long reconnectMicros = WallClock.micros();
-        long t0 = System.nanoTime();
-        for (Group g : groups) {
-            g.connectAll(true);
-        }
-        double timeout = dbl("storm-timeout", 30);
-        while (caughtUp() < conns && (System.nanoTime() - t0) / 1e9 < timeout) {
-            Thread.sleep(5);
-        }
+        long[] reconnect = dropAndReconnect(missed, timeout);
+        long reconnectMicros = reconnect[0];
+        long t0 = reconnect[1];
         double allCaughtUp = (System.nanoTime() - t0) / 1e9;
         double serverCpu = ProcStats.cpuSeconds(serverPids()) - cpu0;
         long[] times = groups.stream().flatMapToLong(g -> java.util.Arrays.stream(g.catchUpTimes(reconnectMicros)))
@@ -244,6 +234,34 @@ public final class Load {
     }
 
     // ---- building blocks -------------------------------------------------------------------------------------
+
+    /**
+     * Every client drops, {@code missed} events are published and acknowledged, then all reconnect at once with
+     * their last event id; returns when all have caught up or the timeout passed: {wall-clock micros, nanoTime} of
+     * the reconnect.
+     */
+    private long[] dropAndReconnect(long missed, double timeout) throws InterruptedException {
+        groups.forEach(Group::dropAll);
+        Thread.sleep((long) (dbl("drop-pause", 1) * 1000));
+        pacer.run(dbl("storm-rate", 1000), 60, missed);
+        if (!pacer.awaitAcks(30)) {
+            failures.add("storm events were not acknowledged");
+        }
+        long[] targets = pacer.seq.clone();
+        for (Group g : groups) {
+            g.expect(targets);
+        }
+        Thread.sleep(100);
+        long reconnectMicros = WallClock.micros();
+        long t0 = System.nanoTime();
+        for (Group g : groups) {
+            g.connectAll(true);
+        }
+        while (caughtUp() < conns && (System.nanoTime() - t0) / 1e9 < timeout) {
+            Thread.sleep(5);
+        }
+        return new long[] {reconnectMicros, t0};
+    }
 
     /** Opens every connection and waits until each is established (and, for market-stream, has its opening). */
     private boolean connect() throws InterruptedException {

@@ -14,7 +14,10 @@ public interface StreamConfig {
     @WithDefault("3s")
     Duration retry();
 
-    /** Interval of the comment heartbeat that keeps proxies from closing an idle stream. */
+    /**
+     * Interval of the comment heartbeat that keeps proxies from closing an idle stream; a stream written to since
+     * the last tick gets none, so no stream is silent for two intervals.
+     */
     @WithDefault("15s")
     Duration heartbeat();
 

@@ -16,12 +16,17 @@ import io.vertx.core.net.impl.ConnectionBase;
  *
  * <p>Only taken where it writes exactly the bytes the response would: HTTP/1.1, chunked, headers already written,
  * and nothing between the encoder and the socket that changes or queues bytes (compression; the chunked-file
- * writer Vert.x adds for TLS). Everything else, and every write but live frames, goes through the response. Writes
- * are on the connection's event loop, as the response's are, so the two keep their order.
+ * writer Vert.x adds for TLS); elsewhere every frame goes through the response. Writes are on the connection's event
+ * loop, as the response's are, so the two keep their order.
+ *
+ * <p>The HTTP server's idle timeout would see none of these writes and close a busy stream whose client never
+ * speaks, so a stream written this way leaves it: heartbeats keep it open through proxies, and it is closed when
+ * the client goes away, a write fails, or the client falls a write queue behind.
  */
 final class ChunkChannel {
 
     private static final String ENCODER = "httpEncoder";
+    private static final String IDLE_TIMEOUT = "idle";
     private static final String[] BYTE_CHANGERS = {"deflater", "chunkedWriter"};
 
     private final ChannelHandlerContext encoder;
@@ -46,10 +51,16 @@ final class ChunkChannel {
             }
         }
         ChannelHandlerContext encoder = pipeline.context(ENCODER);
-        return encoder == null ? null : new ChunkChannel(encoder);
+        if (encoder == null) {
+            return null;
+        }
+        if (pipeline.get(IDLE_TIMEOUT) != null) {
+            pipeline.remove(IDLE_TIMEOUT);
+        }
+        return new ChunkChannel(encoder);
     }
 
-    /** Queues one pre-encoded chunk (see {@link LiveFrame#chunk}); nothing is sent before {@link #flush}. */
+    /** Queues one pre-encoded chunk (see {@link WireFrame}); nothing is sent before {@link #flush}. */
     void write(byte[] chunk) {
         encoder.write(Unpooled.wrappedBuffer(chunk), quiet);
     }

@@ -7,7 +7,6 @@ import java.util.Set;
 import io.marketstream.event.Channel;
 import io.marketstream.event.EventId;
 import io.marketstream.event.Partition;
-import io.marketstream.event.SseFrames;
 import io.smallrye.mutiny.subscription.BackPressureFailure;
 import io.smallrye.mutiny.subscription.MultiEmitter;
 import io.vertx.core.Context;
@@ -47,6 +46,8 @@ final class Connection {
     private ChunkChannel chunks;
     /** Chunks written since the last flush. */
     private boolean unflushed;
+    /** Something was written since the last heartbeat tick: the stream is not idle, and needs no heartbeat. */
+    private boolean wroteSinceTick;
     private boolean closed;
 
     Connection(Set<Channel> channels, MultiEmitter<? super byte[]> emitter, HttpServerRequest request,
@@ -106,6 +107,7 @@ final class Connection {
     /** Sends the opening frames (through RESTEasy, which writes the headers first), then the held events. */
     void start(List<byte[]> opening, EventId resumedAt) {
         emitter.emit(concat(opening));
+        wroteSinceTick = true;
         chunks = ChunkChannel.of(request, response);
         floor = resumedAt;
         List<LiveFrame> held = pending;
@@ -121,17 +123,27 @@ final class Connection {
         return chunks != null;
     }
 
-    /** A comment frame, so proxies keep an idle stream open. Through the response, which also resets its idle timer. */
-    void heartbeat(Buffer frame) {
-        if (pending == null) {
-            writeThroughResponse(frame);
+    /**
+     * A comment frame, so proxies keep the stream open, unless something else was written since the last tick: a
+     * stream is silent for less than two heartbeat intervals, and a busy one is sent none.
+     */
+    void heartbeat(WireFrame frame) {
+        if (pending != null) {
+            return;
         }
+        if (wroteSinceTick) {
+            wroteSinceTick = false;
+            return;
+        }
+        write(frame);
+        flush();
     }
 
     /** Tells the client how soon to come back, then ends the stream. */
-    void drain(Buffer retryFrame) {
+    void drain(WireFrame retryFrame) {
         if (pending == null) {
-            writeThroughResponse(retryFrame);
+            write(retryFrame);
+            flush();
         }
         closed = true;
         emitter.complete();
@@ -139,7 +151,7 @@ final class Connection {
 
     private void send(LiveFrame frame) {
         if (floor == null) {
-            write(frame.frame(), frame.chunk());
+            write(frame.wire());
             return;
         }
         Partition partition = Partition.of(frame.event());
@@ -148,18 +160,17 @@ final class Connection {
         }
         if (frame.cursor().covers(floor)) {
             floor = null;
-            write(frame.frame(), frame.chunk());
+            write(frame.wire());
         } else {
-            EventId cursor = frame.cursor().max(floor);
-            byte[] own = SseFrames.event(cursor.format(), frame.event().topic().eventName(), frame.event().json());
-            write(own, LiveFrame.chunk(own));
+            write(LiveFrame.encode(frame.event(), frame.cursor().max(floor)));
         }
     }
 
     /** A client that cannot keep up is cut off rather than buffered without bound; it resumes from its last id. */
-    private void write(byte[] frame, byte[] chunk) {
+    private void write(WireFrame frame) {
+        wroteSinceTick = true;
         if (chunks == null) {
-            writeThroughResponse(Buffer.buffer(frame));
+            writeThroughResponse(frame);
             return;
         }
         if (closed || !chunks.open()) {
@@ -169,11 +180,11 @@ final class Connection {
             close(new BackPressureFailure("The client reads too slowly"));
             return;
         }
-        chunks.write(chunk);
+        chunks.write(frame.chunk());
         unflushed = true;
     }
 
-    private void writeThroughResponse(Buffer frame) {
+    private void writeThroughResponse(WireFrame frame) {
         if (closed || response.closed()) {
             return;
         }
@@ -181,7 +192,7 @@ final class Connection {
             close(new BackPressureFailure("The client reads too slowly"));
             return;
         }
-        response.write(frame);
+        response.write(Buffer.buffer(frame.sse()));
     }
     private void close(Throwable why) {
         closed = true;

@@ -11,7 +11,6 @@ import org.jboss.logging.Logger;
 
 import io.marketstream.config.StreamConfig;
 import io.quarkus.runtime.ShutdownDelayInitiatedEvent;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.mutiny.core.Vertx;
 
 /**
@@ -28,13 +27,13 @@ public class Drain {
     private final Hub hub;
     private final Vertx vertx;
     private final Duration window;
-    private final Buffer retryFrame;
+    private final WireFrame retryFrame;
 
     public Drain(Hub hub, Vertx vertx, StreamConfig config) {
         this.hub = hub;
         this.vertx = vertx;
         this.window = config.drainWindow();
-        this.retryFrame = Buffer.buffer(("retry: " + config.drainRetry().toMillis() + "\n\n")
+        this.retryFrame = WireFrame.of(("retry: " + config.drainRetry().toMillis() + "\n\n")
                 .getBytes(StandardCharsets.UTF_8));
     }
 

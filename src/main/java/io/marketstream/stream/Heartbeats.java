@@ -7,12 +7,11 @@ import io.marketstream.config.StreamConfig;
 import io.marketstream.event.SseFrames;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.mutiny.core.Vertx;
 
 /**
- * Sends the comment heartbeat to every open stream, so proxies do not cut idle ones. One timer for the pod rather
- * than one per connection.
+ * Sends the comment heartbeat to every open stream that was idle since the last tick, so proxies do not cut it. One
+ * timer for the pod rather than one per connection.
  */
 @ApplicationScoped
 public class Heartbeats {
@@ -29,7 +28,7 @@ public class Heartbeats {
     }
 
     void start(@Observes StartupEvent startup) {
-        Buffer frame = Buffer.buffer(SseFrames.heartbeat());
+        WireFrame frame = WireFrame.of(SseFrames.heartbeat());
         timer = vertx.setPeriodic(intervalMillis, id -> hub.onEachLoop(c -> c.heartbeat(frame)));
     }
 

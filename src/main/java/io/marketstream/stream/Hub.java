@@ -178,7 +178,8 @@ public class Hub {
 
         /** The batch of a loop; a linear search, as there are only as many as event loops. */
         static LoopBatch of(List<LoopBatch> batches, Context loop) {
-            for (LoopBatch batch : batches) {
+            for (int i = 0; i < batches.size(); i++) {
+                LoopBatch batch = batches.get(i);
                 if (batch.loop == loop) {
                     return batch;
                 }

@@ -120,9 +120,10 @@ class DockerFilesTest {
         assertThat(dockerfile).contains("FROM eclipse-temurin:17-jdk AS build", "FROM eclipse-temurin:17-jre",
                 "./mvnw -B -ntp package -DskipTests", "EXPOSE 8080",
                 "USER " + at(pod, "securityContext.runAsUser") + ":" + at(pod, "securityContext.runAsGroup"),
-                "-XX:MaxRAMPercentage=", "-XX:+ExitOnOutOfMemoryError", "\"-jar\", \"/deployments/quarkus-run.jar\"");
+                "-XX:MaxRAMPercentage=", "-XX:+ExitOnOutOfMemoryError", "WORKDIR /deployments",
+                "\"-XX:SharedArchiveFile=app-cds.jsa\"", "\"-jar\", \"quarkus-run.jar\"");
         List<Integer> layers = Stream.of("quarkus-app/lib/", "quarkus-app/quarkus-run.jar", "quarkus-app/app/",
-                "quarkus-app/quarkus/").map(dockerfile::indexOf).toList();
+                "quarkus-app/quarkus/", "quarkus-app/app-cds.jsa").map(dockerfile::indexOf).toList();
         assertThat(layers).doesNotContain(-1).isSorted();
     }
 

@@ -6,13 +6,13 @@ import java.nio.charset.StandardCharsets;
 
 import org.junit.jupiter.api.Test;
 
-class LiveFrameTest {
+class WireFrameTest {
 
     @Test
     void chunkIsHexSizeLineThenFrameThenCrlf() {
         byte[] frame = "id: x\nevent: price\ndata: {}\n\n".getBytes(StandardCharsets.UTF_8);
 
-        String chunk = new String(LiveFrame.chunk(frame), StandardCharsets.UTF_8);
+        String chunk = new String(WireFrame.of(frame).chunk(), StandardCharsets.UTF_8);
 
         assertThat(chunk).isEqualTo("1d\r\nid: x\nevent: price\ndata: {}\n\n\r\n");
     }
@@ -21,7 +21,7 @@ class LiveFrameTest {
     void chunkSizeCountsBytesNotCharacters() {
         byte[] frame = "data: \u20ac\n\n".getBytes(StandardCharsets.UTF_8);
 
-        byte[] chunk = LiveFrame.chunk(frame);
+        byte[] chunk = WireFrame.of(frame).chunk();
 
         assertThat(new String(chunk, 0, 3, StandardCharsets.US_ASCII)).isEqualTo("b\r\n");
         assertThat(chunk).hasSize(3 + 11 + 2);
