@@ -6,8 +6,6 @@ import static org.awaitility.Awaitility.await;
 import java.util.List;
 import java.util.Map;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import io.marketstream.testing.KafkaBrokerResource;
@@ -38,24 +36,13 @@ class BusyStreamTest {
         }
     }
 
-    private static TestFeed feed;
-
-    @BeforeAll
-    static void startFeed() {
-        feed = new TestFeed();
-    }
-
-    @AfterAll
-    static void stopFeed() {
-        feed.close();
-    }
-
     @Test
     void busyStreamOutlivesTheIdleTimeoutAndGetsNoHeartbeats() throws Exception {
         LiveService.awaitReady();
-        feed.price("WARM", 1);
-        try (SseClient busy = SseClient.open(LiveService.uri("/v1/stream/prices/BUSY"));
+        try (TestFeed feed = new TestFeed();
+                SseClient busy = SseClient.open(LiveService.uri("/v1/stream/prices/BUSY"));
                 SseClient idle = SseClient.open(LiveService.uri("/v1/stream/prices/IDLE"))) {
+            feed.price("WARM", 1);
             await().until(() -> !busy.frames().isEmpty() && !idle.frames().isEmpty());
             // 4 s of a price every 100 ms: four idle timeouts, about six heartbeat ticks.
             for (int i = 1; i <= 40; i++) {
