@@ -5,6 +5,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.VoidChannelPromise;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.core.net.impl.ConnectionBase;
@@ -14,9 +15,9 @@ import io.vertx.core.net.impl.ConnectionBase;
  * chunks encoded once per event, without the response's per-write work (its checks, an HTTP content object, the
  * encoder's chunk framing, a promise and listener per write), and a batch of them is flushed with one system call.
  *
- * <p>Only taken where it writes exactly the bytes the response would: HTTP/1.1, chunked, headers already written,
- * and nothing between the encoder and the socket that changes or queues bytes (compression; the chunked-file
- * writer Vert.x adds for TLS); elsewhere every frame goes through the response. Writes are on the connection's event
+ * <p>Only taken where it writes exactly the bytes the response would: a GET (a HEAD response has no body), HTTP/1.1,
+ * chunked, headers already written, and nothing between the encoder and the socket that changes or queues bytes
+ * (compression; the chunked-file writer Vert.x adds for TLS); elsewhere every frame goes through the response. Writes are on the connection's event
  * loop, as the response's are, so the two keep their order.
  *
  * <p>The HTTP server's idle timeout would see none of these writes and close a busy stream whose client never
@@ -40,7 +41,8 @@ final class ChunkChannel {
 
     /** The chunk channel of a response whose headers are out, or null when its frames must go through it. */
     static ChunkChannel of(HttpServerRequest request, HttpServerResponse response) {
-        if (request.version() != HttpVersion.HTTP_1_1 || !response.isChunked() || !response.headWritten()
+        if (request.method() != HttpMethod.GET || request.version() != HttpVersion.HTTP_1_1 || !response.isChunked()
+                || !response.headWritten()
                 || !(request.connection() instanceof ConnectionBase connection)) {
             return null;
         }

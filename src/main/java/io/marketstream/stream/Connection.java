@@ -13,6 +13,7 @@ import io.vertx.core.Context;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.impl.ContextInternal;
 
 /**
  * One client's stream. RESTEasy Reactive writes its headers and opening (the first item of its Multi); from then on
@@ -34,6 +35,8 @@ final class Connection {
     private final HttpServerRequest request;
     private final HttpServerResponse response;
     private final Context context;
+    /** The event loop's own context: the request's is a duplicate of it, one per request. */
+    private final Context loop;
     /** The last event delivered, so an event that matches several channels is sent once. Hub thread only. */
     private long lastSequence = -1;
     private List<LiveFrame> pending = new ArrayList<>();
@@ -57,6 +60,7 @@ final class Connection {
         this.request = request;
         this.response = request.response();
         this.context = context;
+        this.loop = ((ContextInternal) context).unwrap();
         response.setWriteQueueMaxSize(maxQueuedBytes);
     }
 
@@ -64,9 +68,14 @@ final class Connection {
         return channels;
     }
 
-    /** The event loop this connection's writes belong to. */
+    /** The request's context, on the event loop this connection's writes belong to. */
     Context context() {
         return context;
+    }
+
+    /** That event loop's context, the same for all its connections: what the hub groups deliveries by. */
+    Context loop() {
+        return loop;
     }
 
     /** Called by the hub, under its lock, for each matching channel: true the first time for an event. */
@@ -108,7 +117,9 @@ final class Connection {
     void start(List<byte[]> opening, EventId resumedAt) {
         emitter.emit(concat(opening));
         wroteSinceTick = true;
-        chunks = ChunkChannel.of(request, response);
+        if (!closed && !response.ended()) {
+            chunks = ChunkChannel.of(request, response);
+        }
         floor = resumedAt;
         List<LiveFrame> held = pending;
         pending = null;
@@ -137,6 +148,7 @@ final class Connection {
         }
         write(frame);
         flush();
+        wroteSinceTick = false;
     }
 
     /** Tells the client how soon to come back, then ends the stream. */
@@ -177,8 +189,12 @@ final class Connection {
             return;
         }
         if (!chunks.writable()) {
-            close(new BackPressureFailure("The client reads too slowly"));
-            return;
+            // Unflushed chunks count too: send them, and give up only if the socket still will not take more.
+            flush();
+            if (!chunks.writable()) {
+                close(new BackPressureFailure("The client reads too slowly"));
+                return;
+            }
         }
         chunks.write(frame.chunk());
         unflushed = true;

@@ -89,7 +89,7 @@ public class Hub {
                 if (set != null) {
                     for (Connection connection : set) {
                         if (connection.firstDelivery(current)) {
-                            LoopBatch.of(batches, connection.context()).add(frame, connection);
+                            LoopBatch.of(batches, connection.loop()).add(frame, connection);
                         }
                     }
                 }
@@ -102,7 +102,7 @@ public class Hub {
     /** Runs the action on each open connection, on its own event loop: one task per loop, not per connection. */
     void onEachLoop(Consumer<Connection> action) {
         Map<Context, List<Connection>> byLoop = new HashMap<>(8);
-        open.forEach(connection -> byLoop.computeIfAbsent(connection.context(), c -> new ArrayList<>()).add(connection));
+        open.forEach(connection -> byLoop.computeIfAbsent(connection.loop(), c -> new ArrayList<>()).add(connection));
         byLoop.forEach((loop, connections) -> loop.runOnContext(v -> connections.forEach(action)));
     }
 

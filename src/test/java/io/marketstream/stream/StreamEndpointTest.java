@@ -4,6 +4,11 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -240,6 +245,42 @@ class StreamEndpointTest {
             // events, only slower, so this is the one place that would notice it being lost.
             assertThat(hub.openConnections()).isNotEmpty().allMatch(Connection::writesChunks);
         }
+    }
+
+    @Test
+    void headRequestGetsTheHeadersAndNoBody() throws Exception {
+        try (Socket head = new Socket("localhost", LiveService.uri("/").getPort());
+                SseClient get = SseClient.open(LiveService.uri("/v1/stream/prices/HEADX"))) {
+            head.setSoTimeout(1000);
+            head.getOutputStream().write(("HEAD /v1/stream/prices/HEADX HTTP/1.1\r\nHost: localhost\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            String headers = readHeaders(head.getInputStream());
+            assertThat(headers).startsWith("HTTP/1.1 200").containsIgnoringCase("content-type: text/event-stream");
+            awaitOpened(get);
+
+            feed.price("HEADX", 12.5);
+            get.awaitEvent(f -> f.data().contains("12.5"));
+            // The GET stream has the event: a body for the HEAD request would have been written by now.
+            int next;
+            try {
+                next = head.getInputStream().read();
+            } catch (SocketTimeoutException nothingMore) {
+                next = -1;
+            }
+            assertThat(next).as("a byte after the headers of a HEAD response").isEqualTo(-1);
+        }
+    }
+
+    private static String readHeaders(InputStream in) throws IOException {
+        StringBuilder headers = new StringBuilder();
+        while (!headers.toString().endsWith("\r\n\r\n")) {
+            int b = in.read();
+            if (b < 0) {
+                break;
+            }
+            headers.append((char) b);
+        }
+        return headers.toString();
     }
 
     private static void awaitOpened(SseClient client) {
