@@ -7,7 +7,7 @@
 #   bench/run.sh                 full run, results in bench/results/ (about 15-25 minutes)
 #   bench/run.sh --smoke         a few hundred connections for a few seconds; exits non-zero on any gap, duplicate,
 #                                incomplete delivery or broken pipeline (CI); results in a temporary directory
-#   options: --no-build (use target/quarkus-app as it is)  --only s1,s3  --servers ms|nchan|ms,nchan  --profile
+#   options: --no-build (use target/market-stream-runner.jar as it is)  --only s1,s3  --servers ms|nchan|ms,nchan  --profile
 # Durations and sizes: environment variables, see "Settings" below.
 set -euo pipefail
 
@@ -34,7 +34,7 @@ NCHAN_PORT=${NCHAN_PORT:-28081}
 MS_REDIS_PORT=${MS_REDIS_PORT:-26379}
 NCHAN_REDIS_PORT=${NCHAN_REDIS_PORT:-26380}
 PARTITIONS=${PARTITIONS:-3}
-MS_APP=${MS_APP:-$ROOT/target/quarkus-app}
+MS_APP=${MS_APP:-$ROOT/target}           # the directory of market-stream-runner.jar and its archive
 MS_JAVA_OPTS=${MS_JAVA_OPTS:--Xmx1g -XX:+UseParallelGC -XX:MaxNewSize=128m -XX:+ExitOnOutOfMemoryError}  # docker/Dockerfile.jvm's, heap as in a 1.5 GiB pod
 LOAD_JAVA_OPTS=${LOAD_JAVA_OPTS:--Xms1g -Xmx1g -XX:+UseParallelGC -XX:ParallelGCThreads=1}
 IO_THREADS=${IO_THREADS:-1}              # selector threads of each load generator process
@@ -119,7 +119,7 @@ ulimit -n 1048576 2>/dev/null || ulimit -n "$(ulimit -Hn)"
   echo "{"
   echo "  \"date\": \"$(date -u +%FT%TZ)\","
   echo "  \"commit\": \"$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)$(git -C "$ROOT" diff --quiet -- src pom.xml 2>/dev/null || echo '+dirty')\","
-  echo "  \"msApp\": \"$MS_APP\", \"msAppBuilt\": \"$(date -u -r "$MS_APP/quarkus-run.jar" +%FT%TZ 2>/dev/null || echo unknown)\","
+  echo "  \"msApp\": \"$MS_APP\", \"msAppBuilt\": \"$(date -u -r "$MS_APP/market-stream-runner.jar" +%FT%TZ 2>/dev/null || echo unknown)\","
   echo "  \"cpus\": $(nproc),"
   echo "  \"cpuModel\": \"$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//;s/"//g')\","
   echo "  \"memTotalKb\": $(awk '/MemTotal/ {print $2}' /proc/meminfo),"
@@ -148,10 +148,10 @@ if ((BUILD)); then
   log "packaging market-stream (./mvnw package -DskipTests)"
   (cd "$ROOT" && ./mvnw -B -ntp -q package -DskipTests)
 fi
-[ -f "$MS_APP/quarkus-run.jar" ] || { echo "no $MS_APP/quarkus-run.jar: run without --no-build" >&2; exit 1; }
-# The class-data archive the build makes (as docker/Dockerfile.jvm uses it); its class path is relative, so the JVM
-# runs in the application's directory.
-MS_CDS=""; [ -f "$MS_APP/app-cds.jsa" ] && MS_CDS="-XX:SharedArchiveFile=app-cds.jsa"
+[ -f "$MS_APP/market-stream-runner.jar" ] || { echo "no $MS_APP/market-stream-runner.jar: run without --no-build" >&2; exit 1; }
+# The class-data archive the build makes (as docker/Dockerfile.jvm uses its own); it names the jar relative to its
+# directory, so the JVM runs there.
+MS_CDS=""; [ -f "$MS_APP/market-stream.jsa" ] && MS_CDS="-XX:SharedArchiveFile=market-stream.jsa"
 log "building the load generator (bench/pom.xml)"
 (cd "$ROOT" && ./mvnw -B -ntp -q -f bench/pom.xml package)
 
@@ -193,7 +193,7 @@ start_ms() { # scenario -> MS_PID, REDIS_PID; records start-up time and idle RSS
   local t0; t0=$(now_ns)
   KAFKA_BOOTSTRAP_SERVERS=127.0.0.1:$KAFKA_PORT QUARKUS_REDIS_HOSTS=redis://127.0.0.1:$MS_REDIS_PORT \
     QUARKUS_HTTP_HOST=127.0.0.1 QUARKUS_HTTP_PORT=$MS_PORT MARKET_STREAM_DRAIN_WINDOW=0.2s \
-    bash -c 'cd "$1" && shift && exec "$@"' ms "$MS_APP" java $MS_JAVA_OPTS $MS_CDS -jar quarkus-run.jar > "$WORK/ms-$1.log" 2>&1 &
+    bash -c 'cd "$1" && shift && exec "$@"' ms "$MS_APP" java $MS_JAVA_OPTS $MS_CDS -jar market-stream-runner.jar > "$WORK/ms-$1.log" 2>&1 &
   MS_PID=$!; STARTED+=("$MS_PID")
   wait_for 90 curl -fsS "http://127.0.0.1:$MS_PORT/q/health/ready" || { tail -30 "$WORK/ms-$1.log" >&2; exit 1; }
   local ready_ms=$(( ($(now_ns) - t0) / 1000000 ))

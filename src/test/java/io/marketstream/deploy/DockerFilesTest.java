@@ -112,19 +112,24 @@ class DockerFilesTest {
     }
 
     @Test
-    void theImageRunsTheFastJarAsThePodsUser() throws IOException {
+    void theImageRunsTheJarWithItsOwnClassDataArchiveAsThePodsUser() throws IOException {
         String dockerfile = Files.readString(DOCKER.resolve("Dockerfile.jvm"));
         Map<String, Object> pod = map(RenderedManifests.render("base").one("Deployment", "market-stream"),
                 "spec.template.spec");
 
         assertThat(dockerfile).contains("FROM eclipse-temurin:17-jdk AS build", "FROM eclipse-temurin:17-jre",
-                "./mvnw -B -ntp package -DskipTests", "EXPOSE 8080",
+                "./mvnw -B -ntp package -DskipTests -Dcds.skip", "EXPOSE 8080",
                 "USER " + at(pod, "securityContext.runAsUser") + ":" + at(pod, "securityContext.runAsGroup"),
                 "-XX:MaxRAMPercentage=", "-XX:+ExitOnOutOfMemoryError", "WORKDIR /deployments",
-                "\"-XX:SharedArchiveFile=app-cds.jsa\"", "\"-jar\", \"quarkus-run.jar\"");
-        List<Integer> layers = Stream.of("quarkus-app/lib/", "quarkus-app/quarkus-run.jar", "quarkus-app/app/",
-                "quarkus-app/quarkus/", "quarkus-app/app-cds.jsa").map(dockerfile::indexOf).toList();
-        assertThat(layers).doesNotContain(-1).isSorted();
+                "\"-XX:SharedArchiveFile=market-stream.jsa\"", "\"-jar\", \"market-stream-runner.jar\"");
+        // The run stage trains its own archive, with the arguments the build uses, before it drops to the app's user.
+        List<Integer> steps = Stream.of("COPY --from=build /build/target/market-stream-runner.jar",
+                "COPY --from=build /build/src/main/cds/training-run.args",
+                "RUN java @/tmp/training-run.args -XX:ArchiveClassesAtExit=market-stream.jsa -jar market-stream-runner.jar",
+                "USER ").map(dockerfile::indexOf).toList();
+        assertThat(steps).doesNotContain(-1).isSorted();
+        assertThat(Files.readString(Path.of("pom.xml")))
+                .contains("<argument>@${project.basedir}/src/main/cds/training-run.args</argument>");
     }
 
     @Test

@@ -26,13 +26,16 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.awaitility.core.ConditionTimeoutException;
 
 /**
- * One instance of the packaged application ({@code target/quarkus-app/quarkus-run.jar}) in a JVM process of its own,
- * on a free loopback port, as one pod of a deployment. It is killed by its process handle only, never by name, and
+ * One instance of the packaged application ({@code target/market-stream-runner.jar}) in a JVM process of its own,
+ * on a free loopback port, as one pod of a deployment: started as the image starts it, in the jar's directory with
+ * its class-data archive ({@code target/market-stream.jsa}) when the build made one. It is killed by its process handle only, never by name, and
  * the JVM running the tests kills every pod it started that is still alive when it exits.
  */
 public final class Pod implements AutoCloseable {
 
-    public static final Path JAR = Path.of("target/quarkus-app/quarkus-run.jar");
+    public static final Path JAR = Path.of("target/market-stream-runner.jar");
+    /** The class-data archive the build writes next to the jar (pom.xml); it names the jar relative to that directory. */
+    public static final Path ARCHIVE = JAR.resolveSibling("market-stream.jsa");
     public static final Path LOG_DIR = Path.of("target/pods");
     private static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
     private static final List<String> JVM_OPTIONS = List.of("-Xmx256m", "-XX:+UseSerialGC");
@@ -49,15 +52,17 @@ public final class Pod implements AutoCloseable {
     private final String name;
     private final int port;
     private final Map<String, String> config;
+    private final List<String> jvmOptions;
     private volatile Process process;
     private volatile Path log;
     private volatile long startedNanos;
     private volatile Duration startupTime;
 
-    private Pod(String name, int port, Map<String, String> config) {
+    private Pod(String name, int port, Map<String, String> config, List<String> jvmOptions) {
         this.name = name;
         this.port = port;
         this.config = config;
+        this.jvmOptions = jvmOptions;
     }
 
     /**
@@ -65,6 +70,11 @@ public final class Pod implements AutoCloseable {
      * Returns at once; see {@link #awaitReady(Duration)}.
      */
     public static Pod start(String name, Map<String, String> config) {
+        return start(name, config, List.of());
+    }
+
+    /** As {@link #start(String, Map)}, with more JVM options (after the usual ones, so they win). */
+    public static Pod start(String name, Map<String, String> config, List<String> jvmOptions) {
         if (!Files.isRegularFile(JAR)) {
             throw new IllegalStateException(JAR.toAbsolutePath() + " is missing: run ./mvnw package -DskipTests");
         }
@@ -73,7 +83,7 @@ public final class Pod implements AutoCloseable {
         all.putAll(config);
         int port = freePort();
         all.put("quarkus.http.port", String.valueOf(port));
-        Pod pod = new Pod(name, port, Map.copyOf(all));
+        Pod pod = new Pod(name, port, Map.copyOf(all), List.copyOf(jvmOptions));
         pod.launch();
         return pod;
     }
@@ -210,9 +220,13 @@ public final class Pod implements AutoCloseable {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(JVM_OPTIONS);
+        if (Files.isRegularFile(ARCHIVE)) {
+            command.add("-XX:SharedArchiveFile=" + ARCHIVE.getFileName());
+        }
+        command.addAll(jvmOptions);
         config.forEach((key, value) -> command.add("-D" + key + "=" + value));
         command.add("-jar");
-        command.add(JAR.toAbsolutePath().toString());
+        command.add(JAR.getFileName().toString());
         try {
             Files.createDirectories(LOG_DIR);
             log = LOG_DIR.resolve(name + "-" + RUNS.computeIfAbsent(name, n -> new AtomicInteger()).incrementAndGet()
@@ -220,7 +234,8 @@ public final class Pod implements AutoCloseable {
             Files.writeString(log, String.join(" ", command) + "\n\n", StandardCharsets.UTF_8);
             startupTime = null;
             startedNanos = System.nanoTime();
-            process = new ProcessBuilder(command).redirectErrorStream(true)
+            process = new ProcessBuilder(command).directory(JAR.toAbsolutePath().getParent().toFile())
+                    .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
             STARTED.add(this);
         } catch (IOException e) {
