@@ -85,13 +85,21 @@ public class RedisReplayStore implements ReplayStore {
                 .chain(response -> {
                     Map<Partition, Long> coverage = pairs(response.get(0));
                     Map<Partition, Long> written = pairs(response.get(1));
-                    return Multi.createFrom().iterable(written.keySet())
-                            .onItem().transformToUniAndConcatenate(partition -> AGED.run(redis,
-                                    List.of(metaKey("age:" + partition.key())), List.of(Long.toString(maxAgeMillis)))
-                                    .map(aged -> aged == null ? Map.<Partition, Long> of()
-                                            : Map.of(partition, Long.parseLong(aged.toString()))))
-                            .collect().in(HashMap<Partition, Long>::new, Map::putAll)
-                            .map(aged -> new Progress(coverage, written, aged));
+                    if (written.isEmpty()) {
+                        return Uni.createFrom().item(new Progress(coverage, written, Map.of()));
+                    }
+                    List<Partition> partitions = List.copyOf(written.keySet());
+                    List<String> ageKeys = partitions.stream().map(p -> metaKey("age:" + p.key())).toList();
+                    return AGED.run(redis, ageKeys, List.of(Long.toString(maxAgeMillis))).map(positions -> {
+                        Map<Partition, Long> aged = new HashMap<>();
+                        for (int i = 0; i < partitions.size(); i++) {
+                            Response position = positions.get(i);
+                            if (position != null) {
+                                aged.put(partitions.get(i), Long.parseLong(position.toString()));
+                            }
+                        }
+                        return new Progress(coverage, written, aged);
+                    });
                 });
     }
 

@@ -57,6 +57,8 @@ public class Openings {
     private final Duration catchUpTimeout;
     /** The writer's progress, read at most once per poll interval however many resumes wait on it. */
     private final Uni<Progress> polledProgress;
+    /** The history's progress read after the caller's history read, one read for all resumes that wait at once. */
+    private final FreshRead<Progress> freshProgress;
 
     public Openings(ReplayStore store, Hub hub, ObjectMapper mapper, MeterRegistry registry, StreamConfig stream,
             ReplayConfig replay) {
@@ -67,6 +69,7 @@ public class Openings {
         this.retry = stream.retry();
         this.catchUpTimeout = replay.catchUpTimeout();
         this.polledProgress = Uni.createFrom().deferred(store::progress).memoize().atLeast(CATCH_UP_POLL);
+        this.freshProgress = new FreshRead<>(store::progress);
     }
 
     /** @param lastEventId the id the client resumes from, or null for a fresh stream */
@@ -115,7 +118,7 @@ public class Openings {
         Uni<Progress> caughtUp = gaps.isEmpty() ? Uni.createFrom().item(new Progress(Map.of(), Map.of(), Map.of()))
                 : awaitWritten(gaps, deadline);
         return caughtUp.chain(writer -> readAll(channels, from.positions())
-                .chain(histories -> store.progress()
+                .chain(histories -> freshProgress.get()
                         .chain(progress -> assemble(channels, from, registration, writer, progress, histories))));
     }
 
