@@ -56,6 +56,7 @@ GRACE_SECONDS=${GRACE_SECONDS:-3}        # time after a window for the last even
 PROFILE_SCENARIO=${PROFILE_SCENARIO:-s1}            # --profile: the scenario of market-stream profiled
 PROFILE_DELAY_SECONDS=${PROFILE_DELAY_SECONDS:-80}  # ... the profiler starts this long after it starts
 PROFILE_SECONDS=${PROFILE_SECONDS:-30}              # ... and samples for this long
+PROFILE_EVENT=${PROFILE_EVENT:-cpu}                 # ... of this async-profiler event: cpu, alloc (allocated bytes), wall
 QUIET_BUSY_PCT=${QUIET_BUSY_PCT:-25}     # before a scenario, wait until the machine is at most this busy ...
 QUIET_WAIT_SECONDS=${QUIET_WAIT_SECONDS:-120}  # ... for at most this long
 S1_CONNS=${S1_CONNS:-10000}; S1_CHANNELS=${S1_CHANNELS:-100}
@@ -279,9 +280,9 @@ run_load() { # server scenario
   [ "$server" = nchan ] && target=(--target nchan --port "$NCHAN_PORT" --app-pids "$NGINX_PID,$NCHAN_WORKERS")
   log "$scenario on $server: ${args[*]}"
   if ((PROFILE)) && [ "$server" = ms ] && [ "$scenario" = "$PROFILE_SCENARIO" ]; then
-    # async-profiler (CPU samples, Java and kernel frames, per thread), by default over the first steps of scenario 1
+    # async-profiler (by default CPU samples, Java and kernel frames, per thread), over the first steps of scenario 1
     # after connecting and warming up; loaded into the running JVM with jcmd (options in quotes: jcmd would parse a=b itself).
-    (sleep "$PROFILE_DELAY_SECONDS" && jcmd "$MS_PID" JVMTI.agent_load "$PROFILER_LIB" '"start,event=cpu,interval=1ms,threads"' >/dev/null \
+    (sleep "$PROFILE_DELAY_SECONDS" && jcmd "$MS_PID" JVMTI.agent_load "$PROFILER_LIB" "\"start,event=$PROFILE_EVENT,threads$([ "$PROFILE_EVENT" = alloc ] || echo ,interval=1ms)\"" >/dev/null \
       && sleep "$PROFILE_SECONDS" \
       && jcmd "$MS_PID" JVMTI.agent_load "$PROFILER_LIB" "\"stop,collapsed,file=$RESULTS/profile-ms-$scenario.collapsed\"" >/dev/null) &
     STARTED+=("$!")

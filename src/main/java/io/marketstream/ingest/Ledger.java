@@ -47,6 +47,7 @@ public class Ledger {
     public static final String HEADER_OFFSET = "dlq-offset";
     private static final Logger LOG = Logger.getLogger(Ledger.class);
     private static final Duration CHECKPOINT_INTERVAL = Duration.ofSeconds(1);
+    private static final Duration FIRST_RETRY = Duration.ofMillis(100);
 
     private final RecordDecoder decoder;
     private final ReplayStore store;
@@ -113,11 +114,21 @@ public class Ledger {
         return new Partition(topic.equals(config.pricesTopic()) ? Topic.PRICES : Topic.NEWS, number);
     }
 
+    /**
+     * The step, retried with back-off until it succeeds. The retry machinery is built only once a step has failed:
+     * built for every step it was most of what this path allocated per record (and so of the young collections).
+     */
     private Uni<Void> retried(Supplier<Uni<Void>> step) {
         return Uni.createFrom().<Void> deferred(step::get)
-                .onFailure().invoke(failure -> LOG.warnf("History write failed, retrying: %s", failure.toString()))
-                .onFailure(failure -> !stopping).retry().withBackOff(Duration.ofMillis(100), Duration.ofSeconds(5))
-                .indefinitely();
+                .onFailure(failure -> !stopping).recoverWithUni(failure -> {
+                    LOG.warnf("History write failed, retrying: %s", failure.toString());
+                    return Uni.createFrom().voidItem().onItem().delayIt().by(FIRST_RETRY)
+                            .chain(() -> Uni.createFrom().<Void> deferred(step::get)
+                                    .onFailure().invoke(again -> LOG.warnf("History write failed, retrying: %s",
+                                            again.toString()))
+                                    .onFailure(again -> !stopping).retry()
+                                    .withBackOff(FIRST_RETRY, Duration.ofSeconds(5)).indefinitely());
+                });
     }
 
     private Uni<Void> reject(ConsumerRecord<String, byte[]> record, Decoded.Rejected rejected) {
