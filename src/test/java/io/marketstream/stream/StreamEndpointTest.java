@@ -28,8 +28,11 @@ import io.marketstream.testing.LiveService;
 import io.marketstream.testing.SseClient;
 import io.marketstream.testing.SseClient.Frame;
 import io.marketstream.testing.TestFeed;
+import io.netty.util.concurrent.MultithreadEventExecutorGroup;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.vertx.core.Vertx;
+import io.vertx.core.impl.VertxInternal;
 import jakarta.inject.Inject;
 
 /** Kafka records in, named SSE events with ids out: the whole core loop, on a real broker and a real socket. */
@@ -39,6 +42,9 @@ class StreamEndpointTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static TestFeed feed;
+
+    @Inject
+    Vertx vertx;
 
     @Inject
     Hub hub;
@@ -56,6 +62,14 @@ class StreamEndpointTest {
     @BeforeEach
     void serviceIsLive() {
         LiveService.awaitReady();
+    }
+
+    @Test
+    void oneEventLoopPerCpu() {
+        assertThat(((VertxInternal) vertx).getEventLoopGroup())
+                .isInstanceOfSatisfying(MultithreadEventExecutorGroup.class,
+                        loops -> assertThat(loops.executorCount())
+                                .isEqualTo(Runtime.getRuntime().availableProcessors()));
     }
 
     @Test
