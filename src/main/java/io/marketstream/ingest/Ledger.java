@@ -119,16 +119,12 @@ public class Ledger {
      * built for every step it was most of what this path allocated per record (and so of the young collections).
      */
     private Uni<Void> retried(Supplier<Uni<Void>> step) {
-        return Uni.createFrom().<Void> deferred(step::get)
-                .onFailure(failure -> !stopping).recoverWithUni(failure -> {
-                    LOG.warnf("History write failed, retrying: %s", failure.toString());
-                    return Uni.createFrom().voidItem().onItem().delayIt().by(FIRST_RETRY)
-                            .chain(() -> Uni.createFrom().<Void> deferred(step::get)
-                                    .onFailure().invoke(again -> LOG.warnf("History write failed, retrying: %s",
-                                            again.toString()))
-                                    .onFailure(again -> !stopping).retry()
-                                    .withBackOff(FIRST_RETRY, Duration.ofSeconds(5)).indefinitely());
-                });
+        Uni<Void> attempt = Uni.createFrom().<Void> deferred(step::get)
+                .onFailure().invoke(failure -> LOG.warnf("History write failed, retrying: %s", failure.toString()));
+        return attempt.onFailure(failure -> !stopping).recoverWithUni(failure -> Uni.createFrom().voidItem()
+                .onItem().delayIt().by(FIRST_RETRY)
+                .chain(() -> attempt.onFailure(again -> !stopping).retry()
+                        .withBackOff(FIRST_RETRY, Duration.ofSeconds(5)).indefinitely()));
     }
 
     private Uni<Void> reject(ConsumerRecord<String, byte[]> record, Decoded.Rejected rejected) {

@@ -17,8 +17,8 @@ import io.vertx.core.net.impl.ConnectionBase;
  *
  * <p>Only taken where it writes exactly the bytes the response would: a GET (a HEAD response has no body), HTTP/1.1,
  * chunked, headers already written, and nothing between the encoder and the socket that changes or queues bytes
- * (compression; the chunked-file writer Vert.x adds for TLS); elsewhere every frame goes through the response. Writes are on the connection's event
- * loop, as the response's are, so the two keep their order.
+ * (compression; the chunked-file writer Vert.x adds for TLS); elsewhere every frame goes through the response.
+ * Writes are on the connection's event loop, as the response's are, so the two keep their order.
  *
  * <p>The HTTP server's idle timeout would see none of these writes and close a busy stream whose client never
  * speaks, so a stream written this way leaves it: heartbeats keep it open through proxies, and it is closed when
