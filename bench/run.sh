@@ -36,6 +36,7 @@ NCHAN_REDIS_PORT=${NCHAN_REDIS_PORT:-26380}
 PARTITIONS=${PARTITIONS:-3}
 MS_APP=${MS_APP:-$ROOT/target}           # the directory of market-stream-runner.jar and its archive
 MS_JAVA_OPTS=${MS_JAVA_OPTS:--Xmx1g -XX:+UseParallelGC -XX:MaxNewSize=128m -XX:+ExitOnOutOfMemoryError}  # docker/Dockerfile.jvm's, heap as in a 1.5 GiB pod
+KAFKA_JAVA_OPTS=${KAFKA_JAVA_OPTS:--Xms512m -Xmx1g}  # the broker's JVM
 LOAD_JAVA_OPTS=${LOAD_JAVA_OPTS:--Xms1g -Xmx1g -XX:+UseParallelGC -XX:ParallelGCThreads=1}
 IO_THREADS=${IO_THREADS:-1}              # selector threads of each load generator process
 NCHAN_WORKER_PROCESSES=${NCHAN_WORKER_PROCESSES:-}  # override the peer configuration's worker_processes (not for comparisons)
@@ -183,7 +184,7 @@ start_redis() { # port -> REDIS_PID
 
 start_kafka() {
   log "starting the Kafka broker on 127.0.0.1:$KAFKA_PORT"
-  java -Xms512m -Xmx1g $QUIET -cp "$CP" bench.KafkaBroker "$KAFKA_PORT" "$WORK/kafka" "$PARTITIONS" \
+  java $KAFKA_JAVA_OPTS $QUIET -cp "$CP" bench.KafkaBroker "$KAFKA_PORT" "$WORK/kafka" "$PARTITIONS" \
     > "$WORK/kafka.log" 2>&1 &
   KAFKA_PID=$!; STARTED+=("$KAFKA_PID")
   wait_for 120 grep -q '^READY' "$WORK/kafka.log" || { tail -20 "$WORK/kafka.log" >&2; exit 1; }

@@ -1,6 +1,7 @@
 package io.marketstream.event;
 
 import java.time.Instant;
+import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 
@@ -11,6 +12,8 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record PriceTick(String symbol, Double price, String currency, Double bid, Double ask, Long volume, Instant ts) {
 
+    private static final Pattern CURRENCY = Pattern.compile("[A-Za-z]{3}");
+
     public PriceTick {
         symbol = Symbols.normalize(symbol);
         requirePrice("price", price, true);
@@ -19,7 +22,7 @@ public record PriceTick(String symbol, Double price, String currency, Double bid
         if (volume != null && volume < 0) {
             throw new IllegalArgumentException("volume must not be negative");
         }
-        if (currency != null && !currency.matches("[A-Za-z]{3}")) {
+        if (currency != null && !CURRENCY.matcher(currency).matches()) {
             throw new IllegalArgumentException("currency must be a 3-letter code");
         }
         if (ts == null) {

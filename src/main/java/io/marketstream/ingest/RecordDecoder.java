@@ -8,6 +8,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 
@@ -24,10 +25,15 @@ public class RecordDecoder {
 
     private final ObjectMapper mapper;
     private final IngestConfig config;
+    // Trailing text after the JSON value means the producer wrote something else than one record.
+    private final ObjectReader prices;
+    private final ObjectReader news;
 
     public RecordDecoder(ObjectMapper mapper, IngestConfig config) {
         this.mapper = mapper;
         this.config = config;
+        this.prices = mapper.readerFor(PriceTick.class).with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+        this.news = mapper.readerFor(NewsItem.class).with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
     }
 
     public Decoded decode(String topic, int partition, long offset, byte[] value) {
@@ -36,12 +42,12 @@ public class RecordDecoder {
         }
         try {
             if (topic.equals(config.pricesTopic())) {
-                PriceTick tick = read(value, PriceTick.class);
+                PriceTick tick = read(value, prices);
                 return accept(Topic.PRICES, partition, offset, List.of(Channel.prices(tick.symbol())), tick,
                         tick.symbol());
             }
             if (topic.equals(config.newsTopic())) {
-                NewsItem item = read(value, NewsItem.class);
+                NewsItem item = read(value, news);
                 return accept(Topic.NEWS, partition, offset, Channel.of(item), item, null);
             }
             return new Decoded.Rejected("unknown-topic", "records of topic " + topic + " are not streamed");
@@ -57,9 +63,8 @@ public class RecordDecoder {
         }
     }
 
-    private <T> T read(byte[] value, Class<T> type) throws IOException {
-        // Trailing text after the JSON value means the producer wrote something else than one record.
-        T record = mapper.readerFor(type).with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).readValue(value);
+    private static <T> T read(byte[] value, ObjectReader reader) throws IOException {
+        T record = reader.readValue(value);
         if (record == null) {
             throw new IOException("the record is JSON null");
         }
