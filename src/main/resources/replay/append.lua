@@ -1,19 +1,25 @@
--- Appends one event to one channel's history, atomically with its trimming and expiry.
+-- Appends events to one channel's history, in order, atomically with its trimming and expiry.
 -- KEYS[1] the channel's stream, KEYS[2] its meta hash (both hash-tagged by channel, one cluster slot).
--- ARGV: topic, partition, offset, data, max events, max age (ms), ttl (ms)
--- Returns 1 if appended, 0 if this record was already there (a redelivery).
-local part = ARGV[1] .. ':' .. ARGV[2]
-local offset = tonumber(ARGV[3])
-local last = redis.call('HGET', KEYS[2], 'last:' .. part)
-if last and tonumber(last) >= offset then
+-- ARGV: max events, max age (ms), ttl (ms), then per event: topic, partition, offset, data
+-- An event at or below the last offset appended of its partition is skipped (a redelivery).
+-- Returns the number of events appended.
+local appended = 0
+for i = 4, #ARGV, 4 do
+  local last_field = 'last:' .. ARGV[i] .. ':' .. ARGV[i + 1]
+  local last = redis.call('HGET', KEYS[2], last_field)
+  if not last or tonumber(last) < tonumber(ARGV[i + 2]) then
+    redis.call('XADD', KEYS[1], '*', 't', ARGV[i], 'p', ARGV[i + 1], 'o', ARGV[i + 2], 'd', ARGV[i + 3])
+    redis.call('HSET', KEYS[2], last_field, ARGV[i + 2])
+    appended = appended + 1
+  end
+end
+if appended == 0 then
   return 0
 end
-redis.call('XADD', KEYS[1], '*', 't', ARGV[1], 'p', ARGV[2], 'o', ARGV[3], 'd', ARGV[4])
-redis.call('HSET', KEYS[2], 'last:' .. part, ARGV[3])
 
 local now = redis.call('TIME')
-local oldest_kept = tonumber(now[1]) * 1000 + math.floor(tonumber(now[2]) / 1000) - tonumber(ARGV[6])
-local max_events = tonumber(ARGV[5])
+local oldest_kept = tonumber(now[1]) * 1000 + math.floor(tonumber(now[2]) / 1000) - tonumber(ARGV[2])
+local max_events = tonumber(ARGV[1])
 -- Every event trimmed raises the floor of its partition: a reader then knows history below it is gone.
 while true do
   local first = redis.call('XRANGE', KEYS[1], '-', '+', 'COUNT', 1)[1]
@@ -32,6 +38,6 @@ while true do
   end
   redis.call('XDEL', KEYS[1], first[1])
 end
-redis.call('PEXPIRE', KEYS[1], ARGV[7])
-redis.call('PEXPIRE', KEYS[2], ARGV[7])
-return 1
+redis.call('PEXPIRE', KEYS[1], ARGV[3])
+redis.call('PEXPIRE', KEYS[2], ARGV[3])
+return appended

@@ -2,6 +2,8 @@ package io.marketstream.ingest;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
@@ -10,6 +12,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
@@ -17,6 +21,7 @@ import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
 
 import io.marketstream.config.IngestConfig;
+import io.marketstream.event.MarketEvent;
 import io.marketstream.event.MarketEvent.Topic;
 import io.marketstream.event.Partition;
 import io.marketstream.event.Symbols;
@@ -71,17 +76,47 @@ public class Ledger {
         this.vertx = vertx;
     }
 
+    /**
+     * Handles one poll's records, the partitions at once. Per partition the run of records is handled as one:
+     * coverage claimed from its first, its events appended to history (one call per channel, not per record) and
+     * its invalid records sent to the dead-letter topic, then progress raised past its last.
+     */
     @Incoming(CHANNEL)
-    public Uni<Void> consume(ConsumerRecord<String, byte[]> record) {
-        Partition partition = partition(record.topic(), record.partition());
-        Decoded decoded = decoder.decode(record.topic(), record.partition(), record.offset(), record.value());
-        Uni<Void> handle = decoded instanceof Decoded.Accepted accepted
-                ? retried(() -> store.append(accepted.event()))
-                : reject(record, (Decoded.Rejected) decoded);
-        return retried(() -> store.begin(partition, record.offset()))
-                .chain(() -> handle)
-                .chain(() -> retried(() -> store.written(partition, record.offset() + 1)))
-                .invoke(() -> handled.merge(partition, record.offset() + 1, Math::max));
+    public Uni<Void> consume(ConsumerRecords<String, byte[]> records) {
+        List<Uni<Void>> partitions = new ArrayList<>(records.partitions().size());
+        for (TopicPartition topicPartition : records.partitions()) {
+            partitions.add(handle(partition(topicPartition.topic(), topicPartition.partition()),
+                    records.records(topicPartition)));
+        }
+        if (partitions.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        return Uni.join().all(partitions).andCollectFailures().replaceWithVoid();
+    }
+
+    private Uni<Void> handle(Partition partition, List<ConsumerRecord<String, byte[]>> records) {
+        long first = records.get(0).offset();
+        long next = records.get(records.size() - 1).offset() + 1;
+        List<MarketEvent> events = new ArrayList<>(records.size());
+        List<Uni<Void>> rejections = new ArrayList<>();
+        for (ConsumerRecord<String, byte[]> record : records) {
+            Decoded decoded = decoder.decode(record.topic(), record.partition(), record.offset(), record.value());
+            if (decoded instanceof Decoded.Accepted accepted) {
+                events.add(accepted.event());
+            } else {
+                rejections.add(reject(record, (Decoded.Rejected) decoded));
+            }
+        }
+        List<Uni<Void>> steps = new ArrayList<>(rejections.size() + 3);
+        steps.add(retried(() -> store.begin(partition, first)));
+        steps.add(retried(() -> store.append(events)));
+        steps.addAll(rejections);
+        steps.add(retried(() -> store.written(partition, next)));
+        Uni<Void> inOrder = Uni.createFrom().voidItem();
+        for (Uni<Void> step : steps) {
+            inOrder = inOrder.chain(() -> step);
+        }
+        return inOrder.invoke(() -> handled.merge(partition, next, Math::max));
     }
 
     /** Records where this pod starts in a partition it has been given: everything below has been handled. */

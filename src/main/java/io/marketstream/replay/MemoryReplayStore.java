@@ -42,17 +42,19 @@ public class MemoryReplayStore implements ReplayStore {
     }
 
     @Override
-    public synchronized Uni<Void> append(MarketEvent event) {
+    public synchronized Uni<Void> append(List<MarketEvent> events) {
         long now = clock.getAsLong();
-        Partition partition = Partition.of(event);
-        for (Channel channel : event.channels()) {
-            Log log = logs.computeIfAbsent(channel, c -> new Log());
-            if (log.last.getOrDefault(partition, -1L) >= event.offset()) {
-                continue;
+        for (MarketEvent event : events) {
+            Partition partition = Partition.of(event);
+            for (Channel channel : event.channels()) {
+                Log log = logs.computeIfAbsent(channel, c -> new Log());
+                if (log.last.getOrDefault(partition, -1L) >= event.offset()) {
+                    continue;
+                }
+                log.events.addLast(new StoredEvent(partition, event.offset(), event.json(), now));
+                log.last.put(partition, event.offset());
+                log.trim(now);
             }
-            log.events.addLast(new StoredEvent(partition, event.offset(), event.json(), now));
-            log.last.put(partition, event.offset());
-            log.trim(now);
         }
         return Uni.createFrom().voidItem();
     }

@@ -2,6 +2,7 @@ package io.marketstream.replay;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -51,16 +52,31 @@ public class RedisReplayStore implements ReplayStore {
         return redis.execute("HSETNX", metaKey("coverage"), partition.key(), Long.toString(offset)).replaceWithVoid();
     }
 
+    /**
+     * One script call per channel, with all of its events, the channels at once. Each call waits for the others
+     * before the result is known, so a retry never overlaps a call of the failed attempt.
+     */
     @Override
-    public Uni<Void> append(MarketEvent event) {
-        List<String> args = List.of(topicName(event.topic()), Integer.toString(event.partition()),
-                Long.toString(event.offset()), event.json(), Integer.toString(maxEvents), Long.toString(maxAgeMillis),
-                Long.toString(maxAgeMillis + EXPIRY_SLACK_MILLIS));
-        return Multi.createFrom().iterable(event.channels())
-                .onItem().transformToUniAndConcatenate(channel -> APPEND.run(redis,
-                        List.of(channelKey(channel, "log"), channelKey(channel, "meta")), args))
-                .collect().last()
-                .replaceWithVoid();
+    public Uni<Void> append(List<MarketEvent> events) {
+        Map<Channel, List<String>> argsByChannel = new LinkedHashMap<>();
+        for (MarketEvent event : events) {
+            for (Channel channel : event.channels()) {
+                List<String> args = argsByChannel.computeIfAbsent(channel, c -> new ArrayList<>(List.of(
+                        Integer.toString(maxEvents), Long.toString(maxAgeMillis),
+                        Long.toString(maxAgeMillis + EXPIRY_SLACK_MILLIS))));
+                args.add(topicName(event.topic()));
+                args.add(Integer.toString(event.partition()));
+                args.add(Long.toString(event.offset()));
+                args.add(event.json());
+            }
+        }
+        if (argsByChannel.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        List<Uni<Response>> calls = new ArrayList<>(argsByChannel.size());
+        argsByChannel.forEach((channel, args) -> calls.add(APPEND.run(redis,
+                List.of(channelKey(channel, "log"), channelKey(channel, "meta")), args)));
+        return Uni.join().all(calls).andCollectFailures().replaceWithVoid();
     }
 
     @Override

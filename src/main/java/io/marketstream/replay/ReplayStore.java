@@ -1,5 +1,6 @@
 package io.marketstream.replay;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -11,9 +12,10 @@ import io.smallrye.mutiny.Uni;
 /**
  * The recent events of every channel, shared by all pods, so a client can resume on any pod.
  *
- * <p>The history writer (one consumer group for all pods) calls, for each record in partition order:
- * {@link #begin}, then {@link #append} if the record is an event, then {@link #written}. That order is what lets a
- * reader tell "complete" from "lost": coverage is claimed before data is written, progress only after.
+ * <p>The history writer (one consumer group for all pods) calls, for each run of records of a partition, in
+ * partition order: {@link #begin} with the first, then {@link #append} with its events, then {@link #written} past
+ * the last. That order is what lets a reader tell "complete" from "lost": coverage is claimed before data is
+ * written, progress only after.
  */
 public interface ReplayStore {
 
@@ -21,10 +23,11 @@ public interface ReplayStore {
     Uni<Void> begin(Partition partition, long offset);
 
     /**
-     * Appends the event to the history of each of its channels, trimming each to its count and age bounds.
-     * A record already appended is skipped, so a redelivered record is stored once.
+     * Appends the events, in order, to the history of each of their channels, trimming each to its count and age
+     * bounds. An event at or below one already appended of its partition is skipped, so a redelivered record is
+     * stored once. A failed call may have appended some of them: calling it again with the same events completes it.
      */
-    Uni<Void> append(MarketEvent event);
+    Uni<Void> append(List<MarketEvent> events);
 
     /** Records that every record of the partition below {@code position} has been handled. Never moves back. */
     Uni<Void> written(Partition partition, long position);

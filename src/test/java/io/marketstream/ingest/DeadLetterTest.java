@@ -2,8 +2,10 @@ package io.marketstream.ingest;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
 
+import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -51,6 +53,15 @@ class DeadLetterTest {
             await().until(() -> client.events().size() >= 2);
             assertThat(client.events()).extracting(SseClient.Frame::data)
                     .containsExactly(TestFeedJson.normalized(1.0), TestFeedJson.normalized(2.0));
+
+            // The history writer handled the malformed records between the two prices (one poll, as a rule) and
+            // stored the valid ones around them: a resume from the first replays the second, no reset.
+            String firstId = client.events().get(0).id();
+            try (SseClient resumed = SseClient.open(LiveService.uri("/v1/stream?channels=prices.DLQA&lastEventId="
+                    + URLEncoder.encode(firstId, StandardCharsets.UTF_8)))) {
+                assertThat(resumed.awaitEvents(1)).extracting(SseClient.Frame::event, SseClient.Frame::data)
+                        .containsExactly(tuple("price", TestFeedJson.normalized(2.0)));
+            }
 
             List<ConsumerRecord<String, String>> dead = readDeadLetters(MALFORMED.size() + 1);
             assertThat(dead).extracting(ConsumerRecord::key)

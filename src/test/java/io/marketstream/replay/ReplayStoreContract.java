@@ -170,6 +170,59 @@ abstract class ReplayStoreContract {
         assertThat(offsets(read(store, NEWS_AAPL))).containsExactly(at(NEWS_0, 5));
     }
 
+    // --- batches: the history writer appends the events of a poll in one call
+
+    @Test
+    void aBatchStoresWhatItsEventsStoreOneByOne() {
+        List<MarketEvent> events = List.of(price(0, 10, "AAPL"), news(0, 3, "AAPL", "MSFT"), price(1, 20, "AAPL"),
+                price(0, 11, "MSFT"), price(0, 9, "AAPL"), price(0, 12, "AAPL"), price(0, 13, "AAPL"),
+                price(1, 21, "AAPL"), news(0, 4, "MSFT"), price(0, 14, "AAPL"), news(0, 4, "MSFT"));
+        ReplayStore oneByOne = newStore(3, AN_HOUR);
+        append(oneByOne, events.toArray(MarketEvent[]::new));
+        ReplayStore batched = newStore(3, AN_HOUR);
+        join(batched.append(events));
+
+        for (Channel channel : List.of(AAPL, MSFT, Channel.ALL_NEWS, NEWS_AAPL, NEWS_MSFT)) {
+            ChannelHistory expected = read(oneByOne, channel);
+            ChannelHistory actual = read(batched, channel);
+            assertThat(actual.events()).as(channel.name())
+                    .extracting(StoredEvent::partition, StoredEvent::offset, StoredEvent::json)
+                    .containsExactlyElementsOf(expected.events().stream()
+                            .map(e -> tuple(e.partition(), e.offset(), e.json())).toList());
+            assertThat(actual.floors()).as(channel.name()).isEqualTo(expected.floors());
+        }
+        assertThat(offsets(read(batched, AAPL))).as("trimmed to the newest 3; offset 9 after 10 skipped")
+                .containsExactly(at(PRICES_0, 13), at(PRICES_1, 21), at(PRICES_0, 14));
+        assertThat(read(batched, AAPL).floors()).isEqualTo(Map.of(PRICES_0, 13L, PRICES_1, 21L));
+        assertThat(offsets(read(batched, NEWS_MSFT))).as("the repeated news event once")
+                .containsExactly(at(NEWS_0, 3), at(NEWS_0, 4));
+    }
+
+    @Test
+    void aBatchCalledAgainAfterPartOfItWasStoredIsCompletedWithoutDuplicates() {
+        ReplayStore store = newStore(ROOMY, AN_HOUR);
+        List<MarketEvent> batch = List.of(price(0, 1, "AAPL"), price(0, 2, "MSFT"), news(0, 7, "AAPL"),
+                price(0, 3, "AAPL"), price(0, 4, "MSFT"));
+        append(store, batch.get(0), batch.get(1), batch.get(2));
+
+        join(store.append(batch));
+        join(store.append(batch));
+
+        assertThat(offsets(read(store, AAPL))).containsExactly(at(PRICES_0, 1), at(PRICES_0, 3));
+        assertThat(offsets(read(store, MSFT))).containsExactly(at(PRICES_0, 2), at(PRICES_0, 4));
+        assertThat(offsets(read(store, NEWS_AAPL))).containsExactly(at(NEWS_0, 7));
+        assertThat(offsets(read(store, Channel.ALL_NEWS))).containsExactly(at(NEWS_0, 7));
+    }
+
+    @Test
+    void anEmptyBatchStoresNothing() {
+        ReplayStore store = newStore(ROOMY, AN_HOUR);
+        join(store.append(List.of()));
+
+        assertThat(read(store, AAPL).events()).isEmpty();
+        assertThat(read(store, Channel.ALL_NEWS).events()).isEmpty();
+    }
+
     // --- bounds
 
     @Test
@@ -487,9 +540,10 @@ abstract class ReplayStoreContract {
         return new At(partition, offset);
     }
 
+    /** Appends the events one call each (the tests of batches call {@code append} with several). */
     static void append(ReplayStore store, MarketEvent... events) {
         for (MarketEvent event : events) {
-            join(store.append(event));
+            join(store.append(List.of(event)));
         }
     }
 
