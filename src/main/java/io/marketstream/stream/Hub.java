@@ -24,6 +24,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Context;
 import io.vertx.core.Handler;
+import io.vertx.core.impl.ContextInternal;
 
 /**
  * Fans live events out to the connections subscribed to their channels.
@@ -73,9 +74,23 @@ public class Hub {
      * Publishes a batch of events (one Kafka poll), in order. Each is encoded once; each event loop with subscribers
      * gets one task for the whole batch, with the connections of each event: the writes then happen on the loops, in
      * publish order, with no task per delivery, and a connection is flushed once per batch however many of its events
-     * the batch holds (the further behind the pod is, the larger the batches and the fewer the system calls).
+     * the batch holds (the further behind the pod is, the larger the batches and the fewer the system calls). The
+     * task of the loop this is called on runs here, after the others are handed out, rather than queued behind them.
      */
-    public synchronized void publish(List<MarketEvent> events) {
+    public void publish(List<MarketEvent> events) {
+        LoopBatch here = fanOut(events);
+        if (here != null) {
+            here.loop.dispatch(here);
+        }
+        delivered.increment(events.size());
+    }
+
+    /**
+     * Under the lock, so a connection registers either before an event or after it, and batches reach each loop in
+     * publish order: builds each loop's batch and hands it over, but for the batch of the loop this runs on, which
+     * it returns (nothing else can reach that loop before it runs).
+     */
+    private synchronized LoopBatch fanOut(List<MarketEvent> events) {
         List<LoopBatch> batches = new ArrayList<>(8);
         for (MarketEvent event : events) {
             positions.set(event.topic(), event.partition(), event.offset() + 1);
@@ -95,8 +110,15 @@ public class Hub {
                 }
             }
         }
-        batches.forEach(batch -> batch.loop.runOnContext(batch));
-        delivered.increment(events.size());
+        LoopBatch here = null;
+        for (LoopBatch batch : batches) {
+            if (here == null && batch.loop.inThread()) {
+                here = batch;
+            } else {
+                batch.loop.runOnContext(batch);
+            }
+        }
+        return here;
     }
 
     /** Runs the action on each open connection, on its own event loop: one task per loop, not per connection. */
@@ -168,12 +190,12 @@ public class Hub {
     /** The frames of one batch for the connections of one event loop: written there, then flushed once each. */
     private static final class LoopBatch implements Handler<Void> {
 
-        private final Context loop;
+        private final ContextInternal loop;
         private final List<LiveFrame> frames = new ArrayList<>();
         private final List<List<Connection>> targets = new ArrayList<>();
 
         private LoopBatch(Context loop) {
-            this.loop = loop;
+            this.loop = (ContextInternal) loop;
         }
 
         /** The batch of a loop; a linear search, as there are only as many as event loops. */
