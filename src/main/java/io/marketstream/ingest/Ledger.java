@@ -39,6 +39,11 @@ import io.vertx.mutiny.core.Vertx;
  * record is written to history; one that cannot be streamed goes to the dead-letter topic, with why and where it
  * came from in its headers. Each step is retried until it succeeds (a Redis outage stalls this path, not the live
  * one), and the offset is committed only after, so nothing is lost.
+ *
+ * <p>Records are handled a poll at a time, and a poll's offsets are committed once all of it is handled. A poll left
+ * unfinished (the pod stops while Redis is down; a crash) is handled again by the next owner of its partitions:
+ * history skips what it already holds, but a dead letter of that poll may be sent twice (its {@code dlq-topic},
+ * {@code dlq-partition} and {@code dlq-offset} headers tell the copies apart from another record).
  */
 @ApplicationScoped
 public class Ledger {
@@ -162,12 +167,19 @@ public class Ledger {
                         .withBackOff(FIRST_RETRY, Duration.ofSeconds(5)).indefinitely()));
     }
 
+    /** Sends the record to the dead-letter topic, when subscribed to: in its turn among the steps of its poll. */
     private Uni<Void> reject(ConsumerRecord<String, byte[]> record, Decoded.Rejected rejected) {
-        LOG.warnf("Rejected record %s-%d@%d (%s): %s; sent to the dead-letter topic", record.topic(),
-                record.partition(), record.offset(), rejected.reason(),
-                Symbols.printable(String.valueOf(rejected.detail())));
-        registry.counter("market.records.rejected", "path", "ledger", "topic", record.topic(),
-                "reason", rejected.reason()).increment();
+        return Uni.createFrom().deferred(() -> {
+            LOG.warnf("Rejected record %s-%d@%d (%s): %s; sent to the dead-letter topic", record.topic(),
+                    record.partition(), record.offset(), rejected.reason(),
+                    Symbols.printable(String.valueOf(rejected.detail())));
+            registry.counter("market.records.rejected", "path", "ledger", "topic", record.topic(),
+                    "reason", rejected.reason()).increment();
+            return deadLetter(record, rejected);
+        });
+    }
+
+    private Uni<Void> deadLetter(ConsumerRecord<String, byte[]> record, Decoded.Rejected rejected) {
         RecordHeaders headers = new RecordHeaders(record.headers().toArray());
         header(headers, HEADER_REASON, rejected.reason());
         header(headers, HEADER_DETAIL, rejected.detail());

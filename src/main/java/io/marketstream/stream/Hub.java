@@ -40,6 +40,8 @@ public class Hub {
     private final Map<Channel, Set<Connection>> subscribers = new ConcurrentHashMap<>();
     private final Map<String, MarketEvent> latestPrices = new ConcurrentHashMap<>();
     private final Set<Connection> open = ConcurrentHashMap.newKeySet();
+    /** Per event loop context, the batches handed to it that have not started yet. */
+    private final Map<Context, AtomicInteger> waitingBatches = new ConcurrentHashMap<>();
     private volatile boolean draining;
     private final AtomicInteger connections = new AtomicInteger();
     private final Positions positions = new Positions();
@@ -75,22 +77,20 @@ public class Hub {
      * gets one task for the whole batch, with the connections of each event: the writes then happen on the loops, in
      * publish order, with no task per delivery, and a connection is flushed once per batch however many of its events
      * the batch holds (the further behind the pod is, the larger the batches and the fewer the system calls). The
-     * task of the loop this is called on runs here, after the others are handed out, rather than queued behind them.
+     * batches of the loop this is called on (the live consumer's) run here, after the others are handed out, rather
+     * than queued behind them.
      */
     public void publish(List<MarketEvent> events) {
-        LoopBatch here = fanOut(events);
-        if (here != null) {
-            here.loop.dispatch(here);
-        }
+        fanOut(events).forEach(here -> here.loop.dispatch(here));
         delivered.increment(events.size());
     }
 
     /**
-     * Under the lock, so a connection registers either before an event or after it, and batches reach each loop in
-     * publish order: builds each loop's batch and hands it over, but for the batch of the loop this runs on, which
-     * it returns (nothing else can reach that loop before it runs).
+     * Under the lock, so a connection registers either before an event or after it: builds each loop's batch, hands
+     * it over, and returns those to run on the calling thread. A batch runs here only when the caller is on its loop
+     * and no batch handed to that loop earlier is still waiting to start, so each loop gets them in publish order.
      */
-    private synchronized LoopBatch fanOut(List<MarketEvent> events) {
+    private synchronized List<LoopBatch> fanOut(List<MarketEvent> events) {
         List<LoopBatch> batches = new ArrayList<>(8);
         for (MarketEvent event : events) {
             positions.set(event.topic(), event.partition(), event.offset() + 1);
@@ -110,12 +110,17 @@ public class Hub {
                 }
             }
         }
-        LoopBatch here = null;
+        List<LoopBatch> here = new ArrayList<>(2);
         for (LoopBatch batch : batches) {
-            if (here == null && batch.loop.inThread()) {
-                here = batch;
+            AtomicInteger waiting = waitingBatches.computeIfAbsent(batch.loop, loop -> new AtomicInteger());
+            if (batch.loop.inThread() && waiting.get() == 0) {
+                here.add(batch);
             } else {
-                batch.loop.runOnContext(batch);
+                waiting.incrementAndGet();
+                batch.loop.runOnContext(ignored -> {
+                    waiting.decrementAndGet();
+                    batch.handle(null);
+                });
             }
         }
         return here;

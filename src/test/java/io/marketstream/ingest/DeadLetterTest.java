@@ -59,7 +59,10 @@ class DeadLetterTest {
             String firstId = client.events().get(0).id();
             try (SseClient resumed = SseClient.open(LiveService.uri("/v1/stream?channels=prices.DLQA&lastEventId="
                     + URLEncoder.encode(firstId, StandardCharsets.UTF_8)))) {
-                assertThat(resumed.awaitEvents(1)).extracting(SseClient.Frame::event, SseClient.Frame::data)
+                resumed.awaitEvents(1);
+                await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(5))
+                        .until(() -> resumed.events().size() == 1);
+                assertThat(resumed.events()).extracting(SseClient.Frame::event, SseClient.Frame::data)
                         .containsExactly(tuple("price", TestFeedJson.normalized(2.0)));
             }
 

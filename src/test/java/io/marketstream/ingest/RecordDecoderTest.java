@@ -45,7 +45,7 @@ class RecordDecoderTest {
 
     private final RecordDecoder decoder = new RecordDecoder(mapper, new DefaultIngestConfig());
 
-    private static final class DefaultIngestConfig implements IngestConfig {
+    static final class DefaultIngestConfig implements IngestConfig {
         @Override
         public String pricesTopic() {
             return PRICES;
