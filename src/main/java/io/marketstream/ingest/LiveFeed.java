@@ -1,7 +1,10 @@
 package io.marketstream.ingest;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -14,6 +17,7 @@ import io.marketstream.event.MarketEvent;
 import io.marketstream.event.Symbols;
 import io.marketstream.stream.Hub;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 
 /**
  * The live path: every pod reads every partition of both topics (a consumer group of its own, from the latest
@@ -25,21 +29,34 @@ public class LiveFeed {
 
     public static final String CHANNEL = "market-live";
     private static final Logger LOG = Logger.getLogger(LiveFeed.class);
+    private static final Duration[] DELAY_BUCKETS = Stream.of(1, 2, 5, 10, 20, 50, 100, 250, 1000, 5000)
+            .map(Duration::ofMillis).toArray(Duration[]::new);
 
     private final RecordDecoder decoder;
     private final Hub hub;
     private final MeterRegistry registry;
+    private final Timer delay;
 
     public LiveFeed(RecordDecoder decoder, Hub hub, MeterRegistry registry) {
         this.decoder = decoder;
         this.hub = hub;
         this.registry = registry;
+        this.delay = Timer.builder("market.live.delay")
+                .description("Time from a record's Kafka timestamp (its producer's send, as a rule) to its fan-out on "
+                        + "this pod: the Kafka hop and the pod's intake, to the millisecond")
+                .serviceLevelObjectives(DELAY_BUCKETS)
+                .register(registry);
     }
 
     @Incoming(CHANNEL)
     public void consume(ConsumerRecords<String, byte[]> records) {
         List<MarketEvent> events = new ArrayList<>(records.count());
+        long now = System.currentTimeMillis();
         for (ConsumerRecord<String, byte[]> record : records) {
+            if (record.timestamp() >= 0) {
+                // A producer's clock ahead of this pod's would make it negative.
+                delay.record(Math.max(0, now - record.timestamp()), TimeUnit.MILLISECONDS);
+            }
             Decoded decoded = decoder.decode(record.topic(), record.partition(), record.offset(), record.value());
             if (decoded instanceof Decoded.Accepted accepted) {
                 events.add(accepted.event());

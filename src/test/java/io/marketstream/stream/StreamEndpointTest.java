@@ -12,6 +12,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.junit.jupiter.api.AfterAll;
@@ -86,6 +88,28 @@ class StreamEndpointTest {
             EventId id = EventId.parse(event.id(), hub.namespace()).orElseThrow();
             assertThat(id.prices()[sent.partition()]).isEqualTo(sent.offset() + 1);
         }
+    }
+
+    @Test
+    void eachLiveRecordsDelayFromItsKafkaTimestampIsMeasured() {
+        double before = delayCount();
+        try (SseClient client = SseClient.open(LiveService.uri("/v1/stream/prices/DLY"))) {
+            awaitOpened(client);
+            feed.price("DLY", 3);
+            feed.price("DLY", 4);
+            client.awaitEvents(2);
+        }
+        // Other tests' records may be counted too, never fewer than these two.
+        assertThat(delayCount()).isGreaterThanOrEqualTo(before + 2);
+        assertThat(given().get("/q/metrics").asString())
+                .containsPattern("market_live_delay_seconds_bucket\\{le=\"5\\.0\"\\} [1-9]")
+                .containsPattern("market_live_delay_seconds_max [0-9]");
+    }
+
+    private static double delayCount() {
+        Matcher count = Pattern.compile("(?m)^market_live_delay_seconds_count (\\S+)$")
+                .matcher(given().get("/q/metrics").asString());
+        return count.find() ? Double.parseDouble(count.group(1)) : 0;
     }
 
     @Test
