@@ -51,6 +51,7 @@ class LedgerTest {
 
     private final RecordingStore store = new RecordingStore();
     private final List<Message<byte[]>> deadLetters = Collections.synchronizedList(new ArrayList<>());
+    /** Without Vert.x: it only runs the checkpoint timer, which these tests do not start. */
     private final Ledger ledger = new Ledger(new RecordDecoder(new ObjectMapper().findAndRegisterModules(),
             new DefaultIngestConfig()), store, emitter(deadLetters), new SimpleMeterRegistry(),
             new DefaultIngestConfig(), null);
