@@ -37,14 +37,16 @@ public class RedisReplayStore implements ReplayStore {
 
     private final ReactiveRedisDataSource redis;
     private final String prefix;
-    private final int maxEvents;
     private final long maxAgeMillis;
+    /** The first arguments of every append: max events, max age, expiry. */
+    private final List<String> appendBounds;
 
     public RedisReplayStore(ReactiveRedisDataSource redis, String prefix, int maxEvents, long maxAgeMillis) {
         this.redis = redis;
         this.prefix = prefix;
-        this.maxEvents = maxEvents;
         this.maxAgeMillis = maxAgeMillis;
+        this.appendBounds = List.of(Integer.toString(maxEvents), Long.toString(maxAgeMillis),
+                Long.toString(maxAgeMillis + EXPIRY_SLACK_MILLIS));
     }
 
     @Override
@@ -61,9 +63,7 @@ public class RedisReplayStore implements ReplayStore {
         Map<Channel, List<String>> argsByChannel = new LinkedHashMap<>();
         for (MarketEvent event : events) {
             for (Channel channel : event.channels()) {
-                List<String> args = argsByChannel.computeIfAbsent(channel, c -> new ArrayList<>(List.of(
-                        Integer.toString(maxEvents), Long.toString(maxAgeMillis),
-                        Long.toString(maxAgeMillis + EXPIRY_SLACK_MILLIS))));
+                List<String> args = argsByChannel.computeIfAbsent(channel, c -> new ArrayList<>(appendBounds));
                 args.add(topicName(event.topic()));
                 args.add(Integer.toString(event.partition()));
                 args.add(Long.toString(event.offset()));

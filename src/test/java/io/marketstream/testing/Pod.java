@@ -28,13 +28,16 @@ import org.awaitility.core.ConditionTimeoutException;
 /**
  * One instance of the packaged application ({@code target/market-stream-runner.jar}) in a JVM process of its own,
  * on a free loopback port, as one pod of a deployment: started as the image starts it, in the jar's directory with
- * its class-data archive ({@code target/market-stream.jsa}) when the build made one. It is killed by its process handle only, never by name, and
- * the JVM running the tests kills every pod it started that is still alive when it exits.
+ * its class-data archive ({@code target/market-stream.jsa}) when the build made one. It is killed by its process
+ * handle only, never by name, and the JVM running the tests kills every pod it started that is still alive when it
+ * exits.
  */
 public final class Pod implements AutoCloseable {
 
     public static final Path JAR = Path.of("target/market-stream-runner.jar");
-    /** The class-data archive the build writes next to the jar (pom.xml); it names the jar relative to that directory. */
+    /**
+     * The class-data archive the build writes next to the jar (pom.xml); it names the jar relative to that directory.
+     */
     public static final Path ARCHIVE = JAR.resolveSibling("market-stream.jsa");
     public static final Path LOG_DIR = Path.of("target/pods");
     private static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
