@@ -18,6 +18,7 @@ import io.marketstream.event.Symbols;
 import io.marketstream.stream.Hub;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.smallrye.common.annotation.NonBlocking;
 
 /**
  * The live path: every pod reads every partition of both topics (a consumer group of its own, from the latest
@@ -48,7 +49,13 @@ public class LiveFeed {
                 .register(registry);
     }
 
+    /**
+     * Called on the live consumer's event loop: Quarkus would call a method of this signature on a worker thread
+     * unless it is marked non-blocking (it is: decoding and fan-out only), and the hub then writes that loop's share
+     * of each poll at once rather than queueing it.
+     */
     @Incoming(CHANNEL)
+    @NonBlocking
     public void consume(ConsumerRecords<String, byte[]> records) {
         List<MarketEvent> events = new ArrayList<>(records.count());
         long now = System.currentTimeMillis();
