@@ -45,7 +45,10 @@ class LiveFeedOnEventLoopTest {
         }
     }
 
-    /** The hub, noting for each publish whether it came on an event loop (a singleton: a subclass gets no proxy). */
+    /**
+     * The hub, noting for each publish whether it came on an event loop. A singleton, so it needs no client proxy:
+     * ArC cannot add the no-args constructor a proxy needs to a subclass of a class that has none.
+     */
     @Alternative
     @Singleton
     public static class ThreadRecordingHub extends Hub {
