@@ -8,18 +8,21 @@
 #   bench/run.sh --smoke         a few hundred connections for a few seconds; exits non-zero on any gap, duplicate,
 #                                incomplete delivery or broken pipeline (CI); results in a temporary directory
 #   options: --no-build (use target/market-stream-runner.jar as it is)  --only s1,s3  --servers ms|nchan|ms,nchan  --profile
+#            --hop-probe (during market-stream's scenario 1, a bare Kafka consumer reports the broker hop alone:
+#            results/hop-probe-s1.txt; a diagnostic, it adds a consumer to the broker)
 # Durations and sizes: environment variables, see "Settings" below.
 set -euo pipefail
 
 BENCH=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(dirname "$BENCH")
 
-SMOKE=0; BUILD=1; PROFILE=0; ONLY=""; SERVERS=""
+SMOKE=0; BUILD=1; PROFILE=0; HOP_PROBE=0; ONLY=""; SERVERS=""
 while (($#)); do
   case "$1" in
     --smoke) SMOKE=1 ;;
     --no-build) BUILD=0 ;;
     --profile) PROFILE=1 ;;
+    --hop-probe) HOP_PROBE=1 ;;
     --only) ONLY=$2; shift ;;
     --servers) SERVERS=$2; shift ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
@@ -58,6 +61,7 @@ PROFILE_SCENARIO=${PROFILE_SCENARIO:-s1}            # --profile: the scenario of
 PROFILE_DELAY_SECONDS=${PROFILE_DELAY_SECONDS:-80}  # ... the profiler starts this long after it starts
 PROFILE_SECONDS=${PROFILE_SECONDS:-30}              # ... and samples for this long
 PROFILE_EVENT=${PROFILE_EVENT:-cpu}                 # ... of this async-profiler event: cpu, alloc (allocated bytes), wall
+HOP_PROBE_SECONDS=${HOP_PROBE_SECONDS:-5}           # --hop-probe: its reporting interval
 QUIET_BUSY_PCT=${QUIET_BUSY_PCT:-25}     # before a scenario, wait until the machine is at most this busy ...
 QUIET_WAIT_SECONDS=${QUIET_WAIT_SECONDS:-120}  # ... for at most this long
 S1_CONNS=${S1_CONNS:-10000}; S1_CHANNELS=${S1_CHANNELS:-100}
@@ -288,9 +292,19 @@ run_load() { # server scenario
       && jcmd "$MS_PID" JVMTI.agent_load "$PROFILER_LIB" "\"stop,collapsed,file=$RESULTS/profile-ms-$scenario.collapsed\"" >/dev/null) &
     STARTED+=("$!")
   fi
+  local probe=""
+  if ((HOP_PROBE)) && [ "$server" = ms ] && [ "$scenario" = s1 ]; then
+    java -Xmx64m -XX:+UseSerialGC $QUIET -cp "$CP" bench.HopProbe "127.0.0.1:$KAFKA_PORT" market.prices "$HOP_PROBE_SECONDS" \
+      > "$RESULTS/hop-probe-s1.txt" 2> "$WORK/hop-probe.log" &
+    probe=$!; STARTED+=("$probe")
+  fi
   if ! java $LOAD_JAVA_OPTS $QUIET -cp "$CP" bench.Load "${target[@]}" --redis-pids "$REDIS_PID" \
       --broker-pids "$KAFKA_PID" --out "$RESULTS/$scenario-$server.json" "${args[@]}" 2>&1 | tee "$WORK/load-$scenario-$server.log" | grep -E 'PASS|FAIL|Exception'; then
     :
+  fi
+  if [ -n "$probe" ]; then
+    kill "$probe" 2>/dev/null || true; wait "$probe" 2>/dev/null || true
+    log "hop probe: $RESULTS/hop-probe-s1.txt"
   fi
   if ! grep -q '"pass" : true' "$RESULTS/$scenario-$server.json" 2>/dev/null; then
     FAILED+=("$scenario-$server")
