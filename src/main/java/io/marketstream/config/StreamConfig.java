@@ -41,6 +41,14 @@ public interface StreamConfig {
     Duration drainRetry();
 
     /**
+     * Most deliveries an event loop writes in one go: a larger share of a batch (a hot channel while the pod is
+     * behind) is written a slice at a time, with the loop's other work (new streams, heartbeats, health probes) run
+     * between slices, rather than the loop being held for seconds.
+     */
+    @WithDefault("10000")
+    int fanOutSlice();
+
+    /**
      * Names the deployment in event ids, so an id from another deployment is recognised. Defaults to one derived
      * from the topic names; set it per Kafka cluster.
      */

@@ -6,8 +6,11 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.zip.CRC32;
@@ -40,8 +43,9 @@ public class Hub {
     private final Map<Channel, Set<Connection>> subscribers = new ConcurrentHashMap<>();
     private final Map<String, MarketEvent> latestPrices = new ConcurrentHashMap<>();
     private final Set<Connection> open = ConcurrentHashMap.newKeySet();
-    /** Per event loop context, the batches handed to it that have not started yet. */
-    private final Map<Context, AtomicInteger> waitingBatches = new ConcurrentHashMap<>();
+    /** Per event loop context, the batches handed to it, written in publish order. */
+    private final Map<Context, Outbox> outboxes = new ConcurrentHashMap<>();
+    private final int slice;
     private volatile boolean draining;
     private final AtomicInteger connections = new AtomicInteger();
     private final Positions positions = new Positions();
@@ -51,6 +55,7 @@ public class Hub {
 
     public Hub(StreamConfig stream, IngestConfig ingest, MeterRegistry registry) {
         this.namespace = stream.idNamespace().orElseGet(() -> defaultNamespace(ingest));
+        this.slice = stream.fanOutSlice();
         this.delivered = registry.counter("market.stream.events", "path", "live");
         // A strong reference: a gauge otherwise holds its state weakly, and can lose it across application restarts.
         Gauge.builder("market.stream.connections", connections, AtomicInteger::get).strongReference(true)
@@ -77,8 +82,9 @@ public class Hub {
      * gets one task for the whole batch, with the connections of each event: the writes then happen on the loops, in
      * publish order, with no task per delivery, and a connection is flushed once per batch however many of its events
      * the batch holds (the further behind the pod is, the larger the batches and the fewer the system calls). The
-     * batches of the loop this is called on (the live consumer's) run here, after the others are handed out, rather
-     * than queued behind them.
+     * batch of the loop this is called on (the live consumer's) is written here, after the others are handed out,
+     * rather than queued behind them, unless that loop still has batches to write. A loop writes at most
+     * {@code market.stream.fan-out-slice} deliveries in one go (see {@link Outbox}).
      */
     public void publish(List<MarketEvent> events) {
         fanOut(events).forEach(here -> here.loop.dispatch(here));
@@ -87,10 +93,9 @@ public class Hub {
 
     /**
      * Under the lock, so a connection registers either before an event or after it: builds each loop's batch, hands
-     * it over, and returns those to run on the calling thread. A batch runs here only when the caller is on its loop
-     * and no batch handed to that loop earlier is still waiting to start, so each loop gets them in publish order.
+     * it to the loop's outbox, and returns the outboxes the calling thread is to write now (see {@link Outbox#offer}).
      */
-    private synchronized List<LoopBatch> fanOut(List<MarketEvent> events) {
+    private synchronized List<Outbox> fanOut(List<MarketEvent> events) {
         List<LoopBatch> batches = new ArrayList<>(8);
         for (MarketEvent event : events) {
             positions.set(event.topic(), event.partition(), event.offset() + 1);
@@ -110,17 +115,11 @@ public class Hub {
                 }
             }
         }
-        List<LoopBatch> here = new ArrayList<>(2);
+        List<Outbox> here = new ArrayList<>(2);
         for (LoopBatch batch : batches) {
-            AtomicInteger waiting = waitingBatches.computeIfAbsent(batch.loop, loop -> new AtomicInteger());
-            if (batch.loop.inThread() && waiting.get() == 0) {
-                here.add(batch);
-            } else {
-                waiting.incrementAndGet();
-                batch.loop.runOnContext(ignored -> {
-                    waiting.decrementAndGet();
-                    batch.handle(null);
-                });
+            Outbox outbox = outboxes.computeIfAbsent(batch.loop, loop -> new Outbox((ContextInternal) loop, slice));
+            if (outbox.offer(batch)) {
+                here.add(outbox);
             }
         }
         return here;
@@ -192,12 +191,77 @@ public class Hub {
         return connections.get();
     }
 
-    /** The frames of one batch for the connections of one event loop: written there, then flushed once each. */
-    private static final class LoopBatch implements Handler<Void> {
+    /**
+     * The batches handed to one event loop, written there in publish order by one drain at a time, at most a slice of
+     * deliveries in one go: a drain that has written a slice leaves the rest to a task of its own, queued behind what
+     * else the loop has to do (new streams, heartbeats, health probes), so a hot channel far behind cannot hold the
+     * loop for seconds. Normal batches are far below a slice.
+     */
+    private static final class Outbox implements Handler<Void> {
+
+        private final ContextInternal loop;
+        private final int slice;
+        private final Queue<LoopBatch> batches = new ConcurrentLinkedQueue<>();
+        /** True while a drain is queued or running: only that drain takes batches, so they keep their order. */
+        private final AtomicBoolean draining = new AtomicBoolean();
+
+        private Outbox(ContextInternal loop, int slice) {
+            this.loop = loop;
+            this.slice = slice;
+        }
+
+        /**
+         * Adds a batch. True when the caller, on this loop's thread with no drain pending, is to drain now; else a
+         * pending drain will take it, or a drain is queued on the loop here.
+         */
+        boolean offer(LoopBatch batch) {
+            batches.add(batch);
+            if (!draining.compareAndSet(false, true)) {
+                return false;
+            }
+            if (loop.inThread()) {
+                return true;
+            }
+            loop.runOnContext(this);
+            return false;
+        }
+
+        /** The drain: on the loop, a slice of deliveries, then the rest in a task of its own. */
+        @Override
+        public void handle(Void ignored) {
+            int budget = slice;
+            LoopBatch batch;
+            while ((batch = batches.peek()) != null) {
+                if (budget <= 0) {
+                    loop.runOnContext(this);
+                    return;
+                }
+                budget = batch.write(budget);
+                if (!batch.done()) {
+                    loop.runOnContext(this);
+                    return;
+                }
+                batches.poll();
+            }
+            draining.set(false);
+            // A batch offered between the last look and the line above found a drain pending, and nobody took it.
+            if (!batches.isEmpty() && draining.compareAndSet(false, true)) {
+                loop.runOnContext(this);
+            }
+        }
+    }
+
+    /** The frames of one batch for the connections of one event loop, in order, and how far they are written. */
+    private static final class LoopBatch {
 
         private final ContextInternal loop;
         private final List<LiveFrame> frames = new ArrayList<>();
         private final List<List<Connection>> targets = new ArrayList<>();
+        /** Where the next write starts: a frame, and a connection of its targets. */
+        private int nextFrame;
+        private int nextTarget;
+        /** The connections written to, each once: flushed when the whole batch is written. */
+        private final List<Connection> written = new ArrayList<>();
 
         private LoopBatch(Context loop) {
             this.loop = (ContextInternal) loop;
@@ -224,18 +288,35 @@ public class Hub {
             targets.get(targets.size() - 1).add(connection);
         }
 
-        @Override
-        public void handle(Void ignored) {
-            List<Connection> written = new ArrayList<>();
-            for (int i = 0; i < frames.size(); i++) {
-                LiveFrame frame = frames.get(i);
-                for (Connection connection : targets.get(i)) {
-                    if (connection.deliver(frame)) {
+        /**
+         * Writes up to {@code budget} deliveries from where the last call stopped, and once the whole batch is
+         * written flushes each connection it wrote to, once (however many slices it took: under load, the system
+         * calls per event stay few); returns the budget left.
+         */
+        int write(int budget) {
+            while (nextFrame < frames.size() && budget > 0) {
+                LiveFrame live = frames.get(nextFrame);
+                List<Connection> connections = targets.get(nextFrame);
+                while (nextTarget < connections.size() && budget > 0) {
+                    Connection connection = connections.get(nextTarget++);
+                    budget--;
+                    if (connection.deliver(live)) {
                         written.add(connection);
                     }
                 }
+                if (nextTarget == connections.size()) {
+                    nextFrame++;
+                    nextTarget = 0;
+                }
             }
-            written.forEach(Connection::flush);
+            if (done()) {
+                written.forEach(Connection::flush);
+            }
+            return budget;
+        }
+
+        boolean done() {
+            return nextFrame == frames.size();
         }
     }
 
