@@ -192,8 +192,8 @@ public class Hub {
     }
 
     /**
-     * The batches handed to one event loop, written there in publish order by one drain at a time, at most a slice of
-     * deliveries in one go: a drain that has written a slice leaves the rest to a task of its own, queued behind what
+     * The batches handed to one event loop, written there in publish order by one writer at a time, at most a slice of
+     * deliveries in one go: a writer that has written a slice leaves the rest to a task of its own, queued behind what
      * else the loop has to do (new streams, heartbeats, health probes), so a hot channel far behind cannot hold the
      * loop for seconds. Normal batches are far below a slice.
      */
@@ -202,8 +202,8 @@ public class Hub {
         private final ContextInternal loop;
         private final int slice;
         private final Queue<LoopBatch> batches = new ConcurrentLinkedQueue<>();
-        /** True while a drain is queued or running: only that drain takes batches, so they keep their order. */
-        private final AtomicBoolean draining = new AtomicBoolean();
+        /** True while a writer is queued or running: only that writer takes batches, so they keep their order. */
+        private final AtomicBoolean writing = new AtomicBoolean();
 
         private Outbox(ContextInternal loop, int slice) {
             this.loop = loop;
@@ -211,12 +211,12 @@ public class Hub {
         }
 
         /**
-         * Adds a batch. True when the caller, on this loop's thread with no drain pending, is to drain now; else a
-         * pending drain will take it, or a drain is queued on the loop here.
+         * Adds a batch. True when the caller, on this loop's thread with no writer pending, is to write now; else a
+         * pending writer will take it, or a writer is queued on the loop here.
          */
         boolean offer(LoopBatch batch) {
             batches.add(batch);
-            if (!draining.compareAndSet(false, true)) {
+            if (!writing.compareAndSet(false, true)) {
                 return false;
             }
             if (loop.inThread()) {
@@ -226,7 +226,7 @@ public class Hub {
             return false;
         }
 
-        /** The drain: on the loop, a slice of deliveries, then the rest in a task of its own. */
+        /** The writer: on the loop, a slice of deliveries, then the rest in a task of its own. */
         @Override
         public void handle(Void ignored) {
             int budget = slice;
@@ -243,9 +243,9 @@ public class Hub {
                 }
                 batches.poll();
             }
-            draining.set(false);
-            // A batch offered between the last look and the line above found a drain pending, and nobody took it.
-            if (!batches.isEmpty() && draining.compareAndSet(false, true)) {
+            writing.set(false);
+            // A batch offered between the last look and the line above found a writer pending, and nobody took it.
+            if (!batches.isEmpty() && writing.compareAndSet(false, true)) {
                 loop.runOnContext(this);
             }
         }
