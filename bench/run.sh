@@ -4,10 +4,10 @@
 # libnginx-mod-nchan, configured from ../shared/peers/nchan-redis.conf); runs the scenarios with the same load
 # generator against both; stops every process it started, by PID; writes JSON, a table and a chart.
 #
-#   bench/run.sh                 full run, results in bench/results/ (about 15-25 minutes)
+#   bench/run.sh                 full run, results in bench/results/ (about 30 minutes)
 #   bench/run.sh --smoke         a few hundred connections for a few seconds; exits non-zero on any gap, duplicate,
 #                                incomplete delivery or broken pipeline (CI); results in a temporary directory
-#   options: --no-build (use target/market-stream-runner.jar as it is)  --only s1,s3  --servers ms|nchan|ms,nchan  --profile
+#   options: --no-build (use target/market-stream-runner.jar as it is)  --only s1,s3,s1r  --servers ms|nchan|ms,nchan  --profile
 #            --hop-probe (during market-stream's scenario 1, a bare Kafka consumer reports the broker hop alone:
 #            results/hop-probe-s1.txt; a diagnostic, it adds a consumer to the broker)
 # Durations and sizes: environment variables, see "Settings" below.
@@ -72,7 +72,9 @@ S2_CHANNELS=${S2_CHANNELS:-1000}; S2_RATE=${S2_RATE:-1000}
 S3_CONNS=${S3_CONNS:-5000}; S3_RATE=${S3_RATE:-200}
 S4_CONNS=${S4_CONNS:-5000}; S4_CHANNELS=${S4_CHANNELS:-10}; S4_EVENTS=${S4_EVENTS:-100}
 S4_WARMUP_STORMS=${S4_WARMUP_STORMS:-1}  # unmeasured storms before the measured one (servers measured warm)
-SCENARIOS=${ONLY:-s1,s2,s3,s4}
+# Scenario s1r: the 500 events/s point of scenario 1 again, in rounds alternated between the servers (below).
+S1R_ROUNDS=${S1R_ROUNDS:-5}; S1R_RATE=${S1R_RATE:-500}; S1R_WARMUP_SECONDS=${S1R_WARMUP_SECONDS:-15}
+SCENARIOS=${ONLY:-s1,s2,s3,s4,s1r}
 RESULTS=${RESULTS:-$BENCH/results}
 if ((SMOKE)); then
   STEP_SECONDS=2; STEP_RATES=100,200; WARMUP_SECONDS=1; S1_WARMUP_SECONDS=1; S1_WARMUP_RATE=100; GRACE_SECONDS=3; SUSTAIN_P99_MS=60000
@@ -254,6 +256,8 @@ scenario_args() { # scenario -> the load generator's arguments
     s3) echo --name s3 --scenario steady --conns "$S3_CONNS" --channels 1 --rate "$S3_RATE" \
           --duration "$STEADY_SECONDS" --prefix S3X "${common[@]}" \
           --warmup "$S3_WARMUP_SECONDS" --warmup-rate "$S3_WARMUP_RATE" ;;
+    s1r) echo --name s1r --scenario steps --conns "$S1_CONNS" --channels "$S1_CHANNELS" --rates "$S1R_RATE" \
+          --duration "$STEP_SECONDS" --rate 100 "${common[@]}" --warmup-rate "$S1_WARMUP_RATE" ;;
     s4) echo --name s4 --scenario storm --conns "$S4_CONNS" --channels "$S4_CHANNELS" --storm-events "$S4_EVENTS" \
           --rate 200 --duration 3 --prefix S4X "${common[@]}" --warmup-storms "$S4_WARMUP_STORMS" ;;
   esac
@@ -277,10 +281,10 @@ wait_quiet() {
 }
 
 FAILED=()
-run_load() { # server scenario
-  local server=$1 scenario=$2 args
+run_load() { # server scenario [output name [load arguments added]]
+  local server=$1 scenario=$2 out=${3:-$2-$1} args
   ((SMOKE)) || wait_quiet
-  read -r -a args <<< "$(scenario_args "$scenario")"
+  read -r -a args <<< "$(scenario_args "$scenario") ${*:4}"
   local target=(--target ms --port "$MS_PORT" --bootstrap "127.0.0.1:$KAFKA_PORT" --app-pids "$MS_PID")
   [ "$server" = nchan ] && target=(--target nchan --port "$NCHAN_PORT" --app-pids "$NGINX_PID,$NCHAN_WORKERS")
   log "$scenario on $server: ${args[*]}"
@@ -299,15 +303,15 @@ run_load() { # server scenario
     probe=$!; STARTED+=("$probe")
   fi
   if ! java $LOAD_JAVA_OPTS $QUIET -cp "$CP" bench.Load "${target[@]}" --redis-pids "$REDIS_PID" \
-      --broker-pids "$KAFKA_PID" --out "$RESULTS/$scenario-$server.json" "${args[@]}" 2>&1 | tee "$WORK/load-$scenario-$server.log" | grep -E 'PASS|FAIL|Exception'; then
+      --broker-pids "$KAFKA_PID" --out "$RESULTS/$out.json" "${args[@]}" 2>&1 | tee "$WORK/load-$out.log" | grep -E 'PASS|FAIL|Exception'; then
     :
   fi
   if [ -n "$probe" ]; then
     kill "$probe" 2>/dev/null || true; wait "$probe" 2>/dev/null || true
     log "hop probe: $RESULTS/hop-probe-s1.txt"
   fi
-  if ! grep -q '"pass" : true' "$RESULTS/$scenario-$server.json" 2>/dev/null; then
-    FAILED+=("$scenario-$server")
+  if ! grep -q '"pass" : true' "$RESULTS/$out.json" 2>/dev/null; then
+    FAILED+=("$out")
   fi
 }
 
@@ -315,6 +319,7 @@ start_kafka
 for server in ${SERVERS//,/ }; do
   started=0
   for scenario in ${SCENARIOS//,/ }; do
+    [ "$scenario" != s1r ] || continue
     # A fresh server (and Redis) for each scenario, so memory is measured from idle; the smoke reuses one.
     if ((! SMOKE)) || ((! started)); then
       stop_server
@@ -326,6 +331,31 @@ for server in ${SERVERS//,/ }; do
   done
   stop_server
 done
+
+# Scenario s1r: the p99 target is one point (10,000 connections, 500 events/s), and one 10 s window of each server,
+# minutes apart, differs from run to run by as much as the servers differ (the box is shared with the broker, the load
+# generator and whatever else runs). So the point is measured again in rounds, both servers up at once (each with its
+# Redis; the one not measured is idle) and alternated window by window: market-stream, nchan, market-stream, ...
+# Each window is a fresh set of connections on channels of its own (prefix S1R<round>), after a warm-up at
+# S1_WARMUP_RATE (the first round's as long as scenario 1's, so both JVMs are warm). Report: each window, the medians.
+if [[ ",$SCENARIOS," == *,s1r,* ]] && ((! SMOKE)); then
+  stop_server
+  wait_quiet
+  S1R_MS_PID="" S1R_MS_REDIS="" S1R_NGINX="" S1R_NCHAN_REDIS=""
+  if [[ ",$SERVERS," == *,ms,* ]]; then start_ms s1r; S1R_MS_PID=$MS_PID; S1R_MS_REDIS=$REDIS_PID; fi
+  if [[ ",$SERVERS," == *,nchan,* ]]; then start_nchan s1r; S1R_NGINX=$NGINX_PID; S1R_NCHAN_REDIS=$REDIS_PID; fi
+  for round in $(seq 1 "$S1R_ROUNDS"); do
+    warmup=$S1R_WARMUP_SECONDS; ((round > 1)) || warmup=$S1_WARMUP_SECONDS
+    for server in ${SERVERS//,/ }; do
+      if [ "$server" = ms ]; then MS_PID=$S1R_MS_PID; REDIS_PID=$S1R_MS_REDIS
+      else NGINX_PID=$S1R_NGINX; REDIS_PID=$S1R_NCHAN_REDIS; fi
+      run_load "$server" s1r "s1r-$server-$round" --prefix "S1R$round" --warmup "$warmup"
+    done
+  done
+  MS_PID=$S1R_MS_PID; NGINX_PID=$S1R_NGINX; REDIS_PID=""
+  stop_server
+  for p in $S1R_MS_REDIS $S1R_NCHAN_REDIS; do stop_pid "$p"; done
+fi
 
 # Scenario 5: every start of this run and of earlier partial runs into the same directory.
 { echo "["; cat "$RESULTS"/startup-*.json 2>/dev/null | paste -sd, -; echo "]"; } > "$RESULTS/s5-startup.json"

@@ -30,6 +30,8 @@ public final class Report {
 
     private final Path dir;
     private final List<ObjectNode> rows = new ArrayList<>();
+    /** Scenario s1r's medians: in summary.json, not on the chart (they are not at a connection count of their own). */
+    private final List<ObjectNode> roundMedians = new ArrayList<>();
 
     private Report(Path dir) {
         this.dir = dir;
@@ -63,11 +65,13 @@ public final class Report {
                 + "CPU used on the machine meanwhile by processes not measured (the box's other work); a high value "
                 + "makes latency and saturation of that row unreliable (CPU per event much less so).\n");
         stepsTable(md);
+        roundsTable(md);
         stormTable(md);
         startupTable(md);
         Files.writeString(dir.resolve("summary.md"), md);
         ArrayNode all = JSON.createArrayNode();
         rows.forEach(all::add);
+        roundMedians.forEach(all::add);
         JSON.writeValue(dir.resolve("summary.json").toFile(), all);
         Files.writeString(dir.resolve("chart.svg"), Chart.svg(rows));
         System.out.print(md);
@@ -212,6 +216,87 @@ public final class Report {
             md.append(String.format(Locale.ROOT, "| %s | **max sustained: %,.0f ev/s = %,.0f deliveries/s** |"
                     + " | | | | | | | | | | | |%n", run.path("server").asText(), maxSustained(run),
                     maxSustained(run) * run.path("connections").asDouble() / run.path("channels").asDouble()));
+        }
+    }
+
+    /**
+     * Scenario s1r: the 500 events/s point of scenario 1 measured again in rounds alternated between the servers, each
+     * window its own line, then the medians over the rounds and their ratio. One window per server (scenario 1) can
+     * differ from run to run by as much as the servers differ; the medians of alternated windows do so much less.
+     */
+    private void roundsTable(StringBuilder md) throws IOException {
+        Map<String, List<JsonNode>> windows = new LinkedHashMap<>();
+        for (String s : List.of("ms", "nchan")) {
+            List<JsonNode> list = new ArrayList<>();
+            for (int round = 1; ; round++) {
+                JsonNode run = read("s1r-" + s + "-" + round + ".json");
+                if (run == null) {
+                    break;
+                }
+                JsonNode phases = run.path("phases");
+                list.add(phases.size() == 0 ? null : phases.get(phases.size() - 1));
+            }
+            if (!list.isEmpty()) {
+                windows.put(s, list);
+            }
+        }
+        if (windows.isEmpty()) {
+            return;
+        }
+        md.append("\n### Scenario 1, rounds (s1r): the 500 events/s point again, windows alternated between the servers "
+                + "(both up at once, the one not measured idle; each window fresh connections on channels of its own)\n\n"
+                + "| round | server | complete % | p50 ms | p99 ms | p99.9 ms | max ms | server CPU % | µs/event | other CPU % |\n"
+                + "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        int rounds = windows.values().stream().mapToInt(List::size).max().orElse(0);
+        for (int r = 0; r < rounds; r++) {
+            for (var e : windows.entrySet()) {
+                JsonNode p = r < e.getValue().size() ? e.getValue().get(r) : null;
+                String server = e.getKey().equals("ms") ? MS : NCHAN;
+                if (p == null) {
+                    md.append(String.format(Locale.ROOT, "| %d | %s | no window | | | | | | | |%n", r + 1, server));
+                    continue;
+                }
+                JsonNode l = p.path("latencyMs");
+                md.append(String.format(Locale.ROOT, "| %d | %s | %.2f | %.1f | %.1f | %.1f | %.1f | %.0f | %.1f | %.0f |%n",
+                        r + 1, server, p.path("completenessPct").asDouble(), l.path("p50").asDouble(),
+                        l.path("p99").asDouble(), l.path("p999").asDouble(), l.path("max").asDouble(),
+                        p.path("serverCpuPct").asDouble(), p.path("serverCpuUsPerEvent").asDouble(),
+                        p.path("foreignCpuPct").asDouble()));
+            }
+        }
+        Map<String, ObjectNode> medians = new LinkedHashMap<>();
+        for (var e : windows.entrySet()) {
+            List<JsonNode> ps = e.getValue().stream().filter(p -> p != null).toList();
+            if (ps.isEmpty()) {
+                continue;
+            }
+            ObjectNode m = JSON.createObjectNode();
+            m.put("scenario", "s1r median");
+            m.put("server", e.getKey().equals("ms") ? MS : NCHAN);
+            m.put("windows", ps.size());
+            m.put("completenessPctMin", ps.stream().mapToDouble(p -> p.path("completenessPct").asDouble()).min().orElse(0));
+            for (String k : List.of("p50", "p99", "p999", "max")) {
+                m.put(k, median(ps.stream().map(p -> p.path("latencyMs").path(k).asDouble()).toList()));
+            }
+            m.put("p99Min", ps.stream().mapToDouble(p -> p.path("latencyMs").path("p99").asDouble()).min().orElse(0));
+            m.put("p99Max", ps.stream().mapToDouble(p -> p.path("latencyMs").path("p99").asDouble()).max().orElse(0));
+            m.put("serverCpuUsPerEvent", median(ps.stream().map(p -> p.path("serverCpuUsPerEvent").asDouble()).toList()));
+            medians.put(e.getKey(), m);
+            roundMedians.add(m);
+            md.append(String.format(Locale.ROOT, "| **median of %d** | %s | min %.2f | %.1f | %.1f (%.1f–%.1f) | %.1f | %.1f | | %.1f | |%n",
+                    ps.size(), m.path("server").asText(), m.path("completenessPctMin").asDouble(), m.path("p50").asDouble(),
+                    m.path("p99").asDouble(), m.path("p99Min").asDouble(), m.path("p99Max").asDouble(),
+                    m.path("p999").asDouble(), m.path("max").asDouble(), m.path("serverCpuUsPerEvent").asDouble()));
+        }
+        if (medians.size() == 2) {
+            ObjectNode ms = medians.get("ms");
+            ObjectNode nchan = medians.get("nchan");
+            md.append(String.format(Locale.ROOT, "| | **ms / nchan** | | **%.2f×** | **%.2f×** | **%.2f×** | **%.2f×** | | **%.2f×** | |%n",
+                    ms.path("p50").asDouble() / nchan.path("p50").asDouble(),
+                    ms.path("p99").asDouble() / nchan.path("p99").asDouble(),
+                    ms.path("p999").asDouble() / nchan.path("p999").asDouble(),
+                    ms.path("max").asDouble() / nchan.path("max").asDouble(),
+                    ms.path("serverCpuUsPerEvent").asDouble() / nchan.path("serverCpuUsPerEvent").asDouble()));
         }
     }
 
