@@ -3,6 +3,7 @@ package io.marketstream.ingest;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -58,6 +59,8 @@ public class Ledger {
     private static final Logger LOG = Logger.getLogger(Ledger.class);
     private static final Duration CHECKPOINT_INTERVAL = Duration.ofSeconds(1);
     private static final Duration FIRST_RETRY = Duration.ofMillis(100);
+    /** The position of a partition given without a committed offset, until its first poll is handled. */
+    public static final long NO_POSITION = -1;
 
     private final RecordDecoder decoder;
     private final ReplayStore store;
@@ -65,8 +68,11 @@ public class Ledger {
     private final MeterRegistry registry;
     private final IngestConfig config;
     private final Vertx vertx;
-    /** Per partition, the position below which every record has been handled. */
-    private final Map<Partition, Long> handled = new ConcurrentHashMap<>();
+    /**
+     * The partitions this pod writes, each with the position below which every record has been handled
+     * ({@link #NO_POSITION} until that is known). Only these are checkpointed.
+     */
+    private final Map<Partition, Long> owned = new ConcurrentHashMap<>();
     private long timer = -1;
     /** Set on shutdown: a failing write is no longer retried, so the consumer can close (another pod redoes it). */
     private volatile boolean stopping;
@@ -121,26 +127,38 @@ public class Ledger {
         for (Uni<Void> step : steps) {
             inOrder = inOrder.chain(() -> step);
         }
-        return inOrder.invoke(() -> handled.merge(partition, next, Math::max));
+        // A poll can finish after its partition went to another pod (a rebalance while Redis was slow or down): its
+        // progress is still written, but the partition is no longer this pod's to checkpoint.
+        return inOrder.invoke(() -> owned.computeIfPresent(partition, (key, known) -> Math.max(known, next)));
     }
 
-    /** Records where this pod starts in a partition it has been given: everything below has been handled. */
+    /**
+     * Takes on a partition this pod has been given, starting at its committed offset (everything below has been
+     * handled), or at {@link #NO_POSITION} when it has none.
+     */
     public void assigned(Partition partition, long position) {
-        handled.merge(partition, position, Math::max);
+        owned.merge(partition, position, Math::max);
     }
 
     /** Forgets a partition given to another pod: its progress is that pod's to report now. */
     public void revoked(Partition partition) {
-        handled.remove(partition);
+        owned.remove(partition);
     }
 
     void startCheckpoints(@Observes StartupEvent startup) {
-        timer = vertx.setPeriodic(CHECKPOINT_INTERVAL.toMillis(), id -> {
-            if (!handled.isEmpty()) {
-                store.checkpoint(Map.copyOf(handled)).subscribe().with(done -> {
-                }, failure -> LOG.debugf("History checkpoint failed: %s", failure.toString()));
+        timer = vertx.setPeriodic(CHECKPOINT_INTERVAL.toMillis(), id -> checkpoint().subscribe().with(done -> {
+        }, failure -> LOG.debugf("History checkpoint failed: %s", failure.toString())));
+    }
+
+    /** Records the position of every partition this pod writes whose position is known. */
+    Uni<Void> checkpoint() {
+        Map<Partition, Long> known = new HashMap<>();
+        owned.forEach((partition, position) -> {
+            if (position != NO_POSITION) {
+                known.put(partition, position);
             }
         });
+        return known.isEmpty() ? Uni.createFrom().voidItem() : store.checkpoint(known);
     }
 
     void stopCheckpoints(@Observes ShutdownEvent shutdown) {

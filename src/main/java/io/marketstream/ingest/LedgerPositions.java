@@ -14,9 +14,9 @@ import io.smallrye.common.annotation.Identifier;
 import io.smallrye.reactive.messaging.kafka.KafkaConsumerRebalanceListener;
 
 /**
- * Tells the ledger where it starts in each partition it is given, so history progress is known for partitions
- * that carry no records yet. Only a committed offset counts: every record below it has been handled. Without one,
- * the partition is read from its start and progress is known from its first record.
+ * Tells the ledger which partitions it writes, and where it starts in each, so history progress is known for
+ * partitions that carry no records yet. Only a committed offset counts: every record below it has been handled.
+ * Without one, the partition is read from its start and progress is known from its first record.
  */
 @ApplicationScoped
 @Identifier(LedgerPositions.NAME)
@@ -33,11 +33,11 @@ public class LedgerPositions implements KafkaConsumerRebalanceListener {
     @Override
     public void onPartitionsAssigned(Consumer<?, ?> consumer, Collection<TopicPartition> partitions) {
         Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(Set.copyOf(partitions));
-        committed.forEach((partition, offset) -> {
-            if (offset != null) {
-                ledger.assigned(ledger.partition(partition.topic(), partition.partition()), offset.offset());
-            }
-        });
+        for (TopicPartition partition : partitions) {
+            OffsetAndMetadata offset = committed.get(partition);
+            ledger.assigned(ledger.partition(partition.topic(), partition.partition()),
+                    offset == null ? Ledger.NO_POSITION : offset.offset());
+        }
     }
 
     @Override

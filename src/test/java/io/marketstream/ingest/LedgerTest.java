@@ -11,6 +11,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -37,8 +39,9 @@ import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 
 /**
  * How the history writer turns one poll into store calls: per partition, coverage from the first record, the
- * events, the dead letters, then progress past the last record, each step retried. (That it works against Kafka and
- * Redis is shown by DeadLetterTest, HistoryLossTest and the resume tests.)
+ * events, the dead letters, then progress past the last record, each step retried; and which partitions' positions
+ * it checkpoints. (That it works against Kafka and Redis is shown by DeadLetterTest, HistoryLossTest and the resume
+ * tests.)
  */
 class LedgerTest {
 
@@ -82,6 +85,38 @@ class LedgerTest {
 
         assertThat(store.calls(PRICES_0)).containsExactly("begin 5", "append 5,6 (failed)", "append 5,6 (failed)",
                 "append 5,6", "written 7");
+    }
+
+    @Test
+    void checkpointsThePartitionsItWritesOnceTheirPositionIsKnown() {
+        ledger.assigned(PRICES_0, Ledger.NO_POSITION);
+        ledger.assigned(PRICES_1, 40);
+
+        ledger.checkpoint().await().atMost(WAIT);
+        ledger.consume(poll(record(PRICES, 0, 10, price("AAPL")))).await().atMost(WAIT);
+        ledger.checkpoint().await().atMost(WAIT);
+
+        assertThat(store.checkpoints).as("a partition without a committed offset: from its first poll on")
+                .containsExactly(Map.of(PRICES_1, 40L), Map.of(PRICES_0, 11L, PRICES_1, 40L));
+    }
+
+    @Test
+    void aPollFinishedAfterItsPartitionWentElsewhereDoesNotBringItBack() throws Exception {
+        ledger.assigned(PRICES_0, 10);
+        ledger.assigned(PRICES_1, 40);
+        store.holdAppends();
+
+        CompletableFuture<Void> handled = ledger.consume(poll(record(PRICES, 0, 10, price("AAPL"))))
+                .subscribeAsCompletionStage();
+        ledger.revoked(PRICES_0);
+        store.releaseAppends();
+        handled.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+        ledger.checkpoint().await().atMost(WAIT);
+
+        assertThat(store.calls(PRICES_0)).as("the poll is still written to history")
+                .containsExactly("begin 10", "append 10", "written 11");
+        assertThat(store.checkpoints).as("the new owner reports the partition's progress, not this pod")
+                .containsExactly(Map.of(PRICES_1, 40L));
     }
 
     @Test
@@ -139,11 +174,21 @@ class LedgerTest {
                 });
     }
 
-    /** Records the writer's calls, per partition, and fails as many appends as asked. */
+    /** Records the writer's calls, per partition, fails as many appends as asked, and holds appends when asked. */
     private static final class RecordingStore implements ReplayStore {
 
         final List<Map.Entry<Partition, String>> all = Collections.synchronizedList(new ArrayList<>());
+        final List<Map<Partition, Long>> checkpoints = Collections.synchronizedList(new ArrayList<>());
         final AtomicInteger appendFailures = new AtomicInteger();
+        private volatile CompletableFuture<Void> appendsHeld = CompletableFuture.completedFuture(null);
+
+        void holdAppends() {
+            appendsHeld = new CompletableFuture<>();
+        }
+
+        void releaseAppends() {
+            appendsHeld.complete(null);
+        }
 
         List<String> calls(Partition partition) {
             synchronized (all) {
@@ -169,8 +214,8 @@ class LedgerTest {
                 all.add(Map.entry(partition, "append " + offsets + " (failed)"));
                 return Uni.createFrom().failure(new IllegalStateException("Redis is down"));
             }
-            all.add(Map.entry(partition, "append " + offsets));
-            return Uni.createFrom().voidItem();
+            return Uni.createFrom().completionStage(appendsHeld)
+                    .invoke(() -> all.add(Map.entry(partition, "append " + offsets)));
         }
 
         @Override
@@ -181,7 +226,8 @@ class LedgerTest {
 
         @Override
         public Uni<Void> checkpoint(Map<Partition, Long> positions) {
-            throw new UnsupportedOperationException();
+            checkpoints.add(Map.copyOf(positions));
+            return Uni.createFrom().voidItem();
         }
 
         @Override
