@@ -51,6 +51,11 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
 
     /** Starts a broker on {@code port} (0 picks a free one) and returns once clients can use it. */
     public static EmbeddedKafkaBroker start(int port) {
+        return start(port, Map.of());
+    }
+
+    /** As {@link #start(int)}, with broker settings in place of this class's (or added to them). */
+    public static EmbeddedKafkaBroker start(int port, Map<String, String> settings) {
         Path workDir = null;
         KafkaRaftServer server = null;
         try {
@@ -61,6 +66,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             String bootstrap = LOOPBACK.getHostAddress() + ":" + brokerPort;
 
             Properties props = brokerProperties(workDir.resolve("logs"), brokerPort, controllerPort);
+            props.putAll(settings);
             format(workDir.resolve("server.properties"), props);
             server = new KafkaRaftServer(new KafkaConfig(props, false), Time.SYSTEM);
             // Blocks until the broker is unfenced, bounded by server.max.startup.time.ms.

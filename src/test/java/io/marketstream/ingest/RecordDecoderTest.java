@@ -65,6 +65,11 @@ class RecordDecoderTest {
         public String historyGroup() {
             return "market-stream-history";
         }
+
+        @Override
+        public String liveGroupProtocol() {
+            return "classic";
+        }
     }
 
     private Decoded decode(String topic, String value) {

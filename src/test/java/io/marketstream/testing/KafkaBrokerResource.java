@@ -7,7 +7,8 @@ import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 
 /**
  * Gives a {@code @QuarkusTest} a real Kafka: one in-process KRaft broker on a free loopback port, with the
- * application's topics already created, so no test depends on auto-creation or its partition count.
+ * application's topics already created, so no test depends on auto-creation or its partition count. Init args, if
+ * any, are broker settings in place of the in-process broker's own.
  */
 public class KafkaBrokerResource implements QuarkusTestResourceLifecycleManager {
 
@@ -18,9 +19,16 @@ public class KafkaBrokerResource implements QuarkusTestResourceLifecycleManager 
     // Static so tests can reach the broker from their own producers and consumers.
     private static volatile EmbeddedKafkaBroker broker;
 
+    private Map<String, String> brokerSettings = Map.of();
+
+    @Override
+    public void init(Map<String, String> initArgs) {
+        brokerSettings = Map.copyOf(initArgs);
+    }
+
     @Override
     public Map<String, String> start() {
-        EmbeddedKafkaBroker started = TestKafka.start();
+        EmbeddedKafkaBroker started = TestKafka.start(brokerSettings);
         broker = started;
         return Map.of("kafka.bootstrap.servers", started.bootstrapServers());
     }

@@ -16,7 +16,12 @@ public final class TestKafka {
     }
 
     public static EmbeddedKafkaBroker start() {
-        EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(0);
+        return start(Map.of());
+    }
+
+    /** With broker settings in place of the in-process broker's own (see {@link EmbeddedKafkaBroker}). */
+    public static EmbeddedKafkaBroker start(Map<String, String> brokerSettings) {
+        EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(0, brokerSettings);
         try {
             Map<String, Integer> topics = new LinkedHashMap<>();
             topics.put(KafkaBrokerResource.PRICES_TOPIC, 3);
