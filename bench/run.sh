@@ -4,7 +4,7 @@
 # libnginx-mod-nchan, configured from ../shared/peers/nchan-redis.conf); runs the scenarios with the same load
 # generator against both; stops every process it started, by PID; writes JSON, a table and a chart.
 #
-#   bench/run.sh                 full run, results in bench/results/ (about 30 minutes)
+#   bench/run.sh                 full run, results in bench/results/ (about 15-20 minutes)
 #   bench/run.sh --smoke         a few hundred connections for a few seconds; exits non-zero on any gap, duplicate,
 #                                incomplete delivery or broken pipeline (CI); results in a temporary directory
 #   options: --no-build (use target/market-stream-runner.jar as it is)  --only s1,s3,s1r  --servers ms|nchan|ms,nchan  --profile
