@@ -72,8 +72,9 @@ S2_CHANNELS=${S2_CHANNELS:-1000}; S2_RATE=${S2_RATE:-1000}
 S3_CONNS=${S3_CONNS:-5000}; S3_RATE=${S3_RATE:-200}
 S4_CONNS=${S4_CONNS:-5000}; S4_CHANNELS=${S4_CHANNELS:-10}; S4_EVENTS=${S4_EVENTS:-100}
 S4_WARMUP_STORMS=${S4_WARMUP_STORMS:-1}  # unmeasured storms before the measured one (servers measured warm)
-# Scenario s1r: the 500 events/s point of scenario 1 again, in rounds alternated between the servers (below).
-S1R_ROUNDS=${S1R_ROUNDS:-5}; S1R_RATE=${S1R_RATE:-500}; S1R_WARMUP_SECONDS=${S1R_WARMUP_SECONDS:-15}
+# Scenario s1r: the 500 events/s point of scenario 1 again, in rounds alternated between the servers (below); a
+# round is a window of each, S1R_PERIOD seconds apart; the first starts S1R_LEAD_SECONDS after the loads start.
+S1R_ROUNDS=${S1R_ROUNDS:-5}; S1R_RATE=${S1R_RATE:-500}; S1R_PERIOD=${S1R_PERIOD:-18}; S1R_LEAD_SECONDS=${S1R_LEAD_SECONDS:-120}
 SCENARIOS=${ONLY:-s1,s2,s3,s4,s1r}
 RESULTS=${RESULTS:-$BENCH/results}
 if ((SMOKE)); then
@@ -256,8 +257,9 @@ scenario_args() { # scenario -> the load generator's arguments
     s3) echo --name s3 --scenario steady --conns "$S3_CONNS" --channels 1 --rate "$S3_RATE" \
           --duration "$STEADY_SECONDS" --prefix S3X "${common[@]}" \
           --warmup "$S3_WARMUP_SECONDS" --warmup-rate "$S3_WARMUP_RATE" ;;
-    s1r) echo --name s1r --scenario steps --conns "$S1_CONNS" --channels "$S1_CHANNELS" --rates "$S1R_RATE" \
-          --duration "$STEP_SECONDS" --rate 100 "${common[@]}" --warmup-rate "$S1_WARMUP_RATE" ;;
+    s1r) echo --name s1r --scenario rounds --conns "$S1_CONNS" --channels "$S1_CHANNELS" --rate "$S1R_RATE" \
+          --rounds "$S1R_ROUNDS" --period "$S1R_PERIOD" --duration "$STEP_SECONDS" --prefix S1R "${common[@]}" \
+          --warmup "$S1_WARMUP_SECONDS" --warmup-rate "$S1_WARMUP_RATE" ;;
     s4) echo --name s4 --scenario storm --conns "$S4_CONNS" --channels "$S4_CHANNELS" --storm-events "$S4_EVENTS" \
           --rate 200 --duration 3 --prefix S4X "${common[@]}" --warmup-storms "$S4_WARMUP_STORMS" ;;
   esac
@@ -335,26 +337,35 @@ done
 # Scenario s1r: the p99 target is one point (10,000 connections, 500 events/s), and one 10 s window of each server,
 # minutes apart, differs from run to run by as much as the servers differ (the box is shared with the broker, the load
 # generator and whatever else runs). So the point is measured again in rounds, both servers up at once (each with its
-# Redis; the one not measured is idle) and alternated window by window: market-stream, nchan, market-stream, ...
-# Each window is a fresh set of connections on channels of its own (prefix S1R<round>), after a warm-up at
-# S1_WARMUP_RATE (the first round's as long as scenario 1's, so both JVMs are warm). Report: each window, the medians.
+# Redis) and one load process per server, both connected and warmed up together and holding their connections
+# throughout, their windows alternated by the clock: market-stream, nchan, market-stream, ... (the server not measured
+# is idle, its clients connected). Report: each window, the medians.
 if [[ ",$SCENARIOS," == *,s1r,* ]] && ((! SMOKE)); then
   stop_server
   wait_quiet
-  S1R_MS_PID="" S1R_MS_REDIS="" S1R_NGINX="" S1R_NCHAN_REDIS=""
-  if [[ ",$SERVERS," == *,ms,* ]]; then start_ms s1r; S1R_MS_PID=$MS_PID; S1R_MS_REDIS=$REDIS_PID; fi
-  if [[ ",$SERVERS," == *,nchan,* ]]; then start_nchan s1r; S1R_NGINX=$NGINX_PID; S1R_NCHAN_REDIS=$REDIS_PID; fi
-  for round in $(seq 1 "$S1R_ROUNDS"); do
-    warmup=$S1R_WARMUP_SECONDS; ((round > 1)) || warmup=$S1_WARMUP_SECONDS
-    for server in ${SERVERS//,/ }; do
-      if [ "$server" = ms ]; then MS_PID=$S1R_MS_PID; REDIS_PID=$S1R_MS_REDIS
-      else NGINX_PID=$S1R_NGINX; REDIS_PID=$S1R_NCHAN_REDIS; fi
-      run_load "$server" s1r "s1r-$server-$round" --prefix "S1R$round" --warmup "$warmup"
-    done
+  declare -A S1R_REDIS=()
+  if [[ ",$SERVERS," == *,ms,* ]]; then start_ms s1r; S1R_REDIS[ms]=$REDIS_PID; fi
+  if [[ ",$SERVERS," == *,nchan,* ]]; then start_nchan s1r; S1R_REDIS[nchan]=$REDIS_PID; fi
+  read -r -a args <<< "$(scenario_args s1r)"
+  start_at=$(( $(date +%s%3N) + S1R_LEAD_SECONDS * 1000 )) slot=0 loads=()
+  log "s1r: ${args[*]}, first window at $(date -d @$((start_at / 1000)) +%T)"
+  for server in ${SERVERS//,/ }; do
+    target=(--target ms --port "$MS_PORT" --bootstrap "127.0.0.1:$KAFKA_PORT" --app-pids "$MS_PID")
+    [ "$server" = nchan ] && target=(--target nchan --port "$NCHAN_PORT" --app-pids "$NGINX_PID,$NCHAN_WORKERS")
+    target+=(--redis-pids "${S1R_REDIS[$server]}")
+    java $LOAD_JAVA_OPTS $QUIET -cp "$CP" bench.Load "${target[@]}" --broker-pids "$KAFKA_PID" \
+      --out "$RESULTS/s1r-$server.json" "${args[@]}" --start-at "$start_at" --slot "$slot" > "$WORK/load-s1r-$server.log" 2>&1 &
+    loads+=("$!"); STARTED+=("$!"); slot=$((slot + 1))
   done
-  MS_PID=$S1R_MS_PID; NGINX_PID=$S1R_NGINX; REDIS_PID=""
+  for pid in "${loads[@]}"; do wait "$pid" || true; done
+  for server in ${SERVERS//,/ }; do
+    grep -E 'PASS|FAIL|Exception' "$WORK/load-s1r-$server.log" || true
+    grep -q '"pass" : true' "$RESULTS/s1r-$server.json" 2>/dev/null || FAILED+=("s1r-$server")
+  done
+  REDIS_PID=""
   stop_server
-  for p in $S1R_MS_REDIS $S1R_NCHAN_REDIS; do stop_pid "$p"; done
+  for p in "${S1R_REDIS[@]}"; do stop_pid "$p"; done
+  unset S1R_REDIS
 fi
 
 # Scenario 5: every start of this run and of earlier partial runs into the same directory.

@@ -119,6 +119,7 @@ public final class Load {
             if (connect()) {
                 switch (scenario) {
                     case "steps" -> steps();
+                    case "rounds" -> rounds();
                     case "storm" -> storm();
                     default -> steady();
                 }
@@ -175,6 +176,38 @@ public final class Load {
         }
         if (best == 0) {
             failures.add("no rate was sustained");
+        }
+    }
+
+    /**
+     * Scenario s1r: windows at one rate on the same connections, each at its own time: round r's window starts at
+     * {@code --start-at} (epoch ms) + (2r + {@code --slot}) x {@code --period} seconds, so two load processes, one
+     * per server, slots 0 and 1, alternate their windows while both hold their connections throughout.
+     */
+    private void rounds() throws InterruptedException {
+        warmup();
+        long startAt = Long.parseLong(args.get("start-at"));
+        double period = dbl("period", 20);
+        int slot = intArg("slot", 0);
+        List<Map<String, Object>> phases = new ArrayList<>();
+        for (int round = 0; round < intArg("rounds", 5); round++) {
+            long at = startAt + (long) ((2 * round + slot) * period * 1000);
+            long wait = at - System.currentTimeMillis();
+            if (wait < 0) {
+                failures.add("round " + (round + 1) + " started " + (-wait) + " ms late (warm-up or a window overran)");
+            }
+            while ((wait = at - System.currentTimeMillis()) > 0) {
+                publisher.poll(Math.min(wait, 100) * 1_000_000);
+            }
+            phases.add(measure("round " + (round + 1), dbl("rate", 500), dbl("duration", 10), dbl("grace", 3)));
+        }
+        result.put("phases", phases);
+        if (phases.stream().anyMatch(p -> !(Boolean) p.get("complete"))) {
+            failures.add("a window was not delivered completely");
+        }
+        if (phases.stream().anyMatch(p -> ((Number) p.get("gaps")).longValue() + ((Number) p.get("dups")).longValue()
+                > 0)) {
+            failures.add("gaps or duplicates");
         }
     }
 

@@ -220,21 +220,17 @@ public final class Report {
     }
 
     /**
-     * Scenario s1r: the 500 events/s point of scenario 1 measured again in rounds alternated between the servers, each
-     * window its own line, then the medians over the rounds and their ratio. One window per server (scenario 1) can
-     * differ from run to run by as much as the servers differ; the medians of alternated windows do so much less.
+     * Scenario s1r: the 500 events/s point of scenario 1 measured again in rounds alternated between the servers, on
+     * connections held throughout, each window its own line, then the medians over the rounds and their ratio. One
+     * window per server (scenario 1) can differ from run to run by as much as the servers differ.
      */
     private void roundsTable(StringBuilder md) throws IOException {
         Map<String, List<JsonNode>> windows = new LinkedHashMap<>();
         for (String s : List.of("ms", "nchan")) {
             List<JsonNode> list = new ArrayList<>();
-            for (int round = 1; ; round++) {
-                JsonNode run = read("s1r-" + s + "-" + round + ".json");
-                if (run == null) {
-                    break;
-                }
-                JsonNode phases = run.path("phases");
-                list.add(phases.size() == 0 ? null : phases.get(phases.size() - 1));
+            JsonNode run = read("s1r-" + s + ".json");
+            if (run != null) {
+                run.path("phases").forEach(list::add);
             }
             if (!list.isEmpty()) {
                 windows.put(s, list);
@@ -244,7 +240,7 @@ public final class Report {
             return;
         }
         md.append("\n### Scenario 1, rounds (s1r): the 500 events/s point again, windows alternated between the servers "
-                + "(both up at once, the one not measured idle; each window fresh connections on channels of its own)\n\n"
+                + "(both up at once, each with its clients connected throughout; the one not measured idle)\n\n"
                 + "| round | server | complete % | p50 ms | p99 ms | p99.9 ms | max ms | server CPU % | µs/event | other CPU % |\n"
                 + "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         int rounds = windows.values().stream().mapToInt(List::size).max().orElse(0);
