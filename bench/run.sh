@@ -283,10 +283,10 @@ wait_quiet() {
 }
 
 FAILED=()
-run_load() { # server scenario [output name [load arguments added]]
-  local server=$1 scenario=$2 out=${3:-$2-$1} args
+run_load() { # server scenario
+  local server=$1 scenario=$2 out=$2-$1 args
   ((SMOKE)) || wait_quiet
-  read -r -a args <<< "$(scenario_args "$scenario") ${*:4}"
+  read -r -a args <<< "$(scenario_args "$scenario")"
   local target=(--target ms --port "$MS_PORT" --bootstrap "127.0.0.1:$KAFKA_PORT" --app-pids "$MS_PID")
   [ "$server" = nchan ] && target=(--target nchan --port "$NCHAN_PORT" --app-pids "$NGINX_PID,$NCHAN_WORKERS")
   log "$scenario on $server: ${args[*]}"
