@@ -5,7 +5,11 @@ import java.util.Locale;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-/** A plain SVG chart: delivered events/s and p99 latency against connections, one marker per scenario and server. */
+/**
+ * A plain SVG chart: delivered events/s and p99 latency against connections, one marker per scenario and server; on
+ * the latency panel also scenario s1r's median p99 (hollow marker) and the range of its windows (bar), since one
+ * window of scenario 1 is not the comparison to believe (bench/README.md).
+ */
 final class Chart {
 
     private static final int W = 460, H = 400, LEFT = 70, RIGHT = 20, TOP = 50, BOTTOM = 60;
@@ -13,18 +17,19 @@ final class Chart {
     private Chart() {
     }
 
-    static String svg(List<ObjectNode> rows) {
+    static String svg(List<ObjectNode> rows, List<ObjectNode> roundMedians) {
         StringBuilder b = new StringBuilder();
-        b.append("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"").append(2 * W).append("\" height=\"").append(H + 30)
+        b.append("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"").append(2 * W).append("\" height=\"").append(H + 50)
                 .append("\" font-family=\"sans-serif\" font-size=\"12\">\n<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n");
-        panel(b, rows, 0, "deliveredPerSecond", "delivered events/s", false);
-        panel(b, rows, W, "p99", "p99 latency, ms (log scale)", true);
+        panel(b, rows, List.of(), 0, "deliveredPerSecond", "delivered events/s", false);
+        panel(b, rows, roundMedians, W, "p99", "p99 latency, ms (log scale)", true);
         legend(b);
         b.append("</svg>\n");
         return b.toString();
     }
 
-    private static void panel(StringBuilder b, List<ObjectNode> rows, int x0, String key, String title, boolean log) {
+    private static void panel(StringBuilder b, List<ObjectNode> rows, List<ObjectNode> medians, int x0, String key,
+            String title, boolean log) {
         double maxX = 22_000;
         for (ObjectNode r : rows) {
             maxX = Math.max(maxX, r.path("connections").asDouble() * 1.1);
@@ -34,6 +39,10 @@ final class Chart {
         for (ObjectNode r : rows) {
             maxY = Math.max(maxY, r.path(key).asDouble());
             minY = Math.min(minY, Math.max(0.1, r.path(key).asDouble()));
+        }
+        for (ObjectNode m : medians) {
+            maxY = Math.max(maxY, m.path("p99Max").asDouble());
+            minY = Math.min(minY, Math.max(0.1, m.path("p99Min").asDouble()));
         }
         double top = log ? Math.pow(10, Math.ceil(Math.log10(maxY * 1.05))) : nice(maxY * 1.15);
         double bottom = log ? Math.pow(10, Math.floor(Math.log10(Math.min(minY, top / 10)))) : 0;
@@ -86,6 +95,19 @@ final class Chart {
                     x + (ms ? -8 : 8), y + 3, ms ? "#1f77b4" : "#b35300", ms ? "end" : "start",
                     r.path("scenario").asText().replace("&", "&amp;")));
         }
+        for (ObjectNode m : medians) {
+            // right of scenario 1's own points at the same connection count; the legend names them, as their labels
+            // would cover those points' labels
+            boolean ms = m.path("server").asText().equals("market-stream");
+            double x = x0 + LEFT + pw * (m.path("connections").asDouble(10_000) + (ms ? 1000 : 1800)) / maxX;
+            double y = yOf(Math.max(m.path(key).asDouble(), bottom), bottom, top, log, ph);
+            String color = ms ? "#1f77b4" : "#ff7f0e";
+            b.append(String.format(Locale.ROOT, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"%s\" stroke-width=\"2\"/>%n",
+                    x, yOf(Math.max(m.path("p99Min").asDouble(), bottom), bottom, top, log, ph),
+                    x, yOf(Math.max(m.path("p99Max").asDouble(), bottom), bottom, top, log, ph), color));
+            b.append(String.format(Locale.ROOT, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"5\" fill=\"white\" stroke=\"%s\" stroke-width=\"2\"/>%n",
+                    x, y, color));
+        }
     }
 
     private static double yOf(double v, double bottom, double top, boolean log, int ph) {
@@ -100,6 +122,9 @@ final class Chart {
                 LEFT + 140, H + 8, LEFT + 155, H + 16));
         b.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" fill=\"#555\">labels: scenario (see bench/results/summary.md)</text>%n",
                 LEFT + 290, H + 16));
+        b.append(String.format(Locale.ROOT, "<circle cx=\"%d\" cy=\"%d\" r=\"5\" fill=\"white\" stroke=\"#555\" stroke-width=\"2\"/>"
+                + "<text x=\"%d\" y=\"%d\" fill=\"#555\">right of s1 @ 500 ev/s, hollow: s1r, the same point in alternated windows,"
+                + " median p99 (bar: range of the windows)</text>%n", LEFT + 10, H + 34, LEFT + 20, H + 38));
     }
 
     private static double nice(double v) {

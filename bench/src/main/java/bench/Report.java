@@ -30,7 +30,7 @@ public final class Report {
 
     private final Path dir;
     private final List<ObjectNode> rows = new ArrayList<>();
-    /** Scenario s1r's medians: in summary.json, not on the chart (they are not at a connection count of their own). */
+    /** Scenario s1r's medians: in summary.json, and on the chart's latency panel. */
     private final List<ObjectNode> roundMedians = new ArrayList<>();
 
     private Report(Path dir) {
@@ -73,7 +73,7 @@ public final class Report {
         rows.forEach(all::add);
         roundMedians.forEach(all::add);
         JSON.writeValue(dir.resolve("summary.json").toFile(), all);
-        Files.writeString(dir.resolve("chart.svg"), Chart.svg(rows));
+        Files.writeString(dir.resolve("chart.svg"), Chart.svg(rows, roundMedians));
         System.out.print(md);
     }
 
@@ -270,6 +270,7 @@ public final class Report {
             m.put("scenario", "s1r median");
             m.put("server", e.getKey().equals("ms") ? MS : NCHAN);
             m.put("windows", ps.size());
+            m.put("connections", ps.get(0).path("connections").asInt());
             m.put("completenessPctMin", ps.stream().mapToDouble(p -> p.path("completenessPct").asDouble()).min().orElse(0));
             for (String k : List.of("p50", "p99", "p999", "max")) {
                 m.put(k, median(ps.stream().map(p -> p.path("latencyMs").path(k).asDouble()).toList()));
