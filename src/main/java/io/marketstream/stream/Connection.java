@@ -3,6 +3,7 @@ package io.marketstream.stream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import io.marketstream.event.Channel;
 import io.marketstream.event.EventId;
@@ -29,6 +30,8 @@ final class Connection {
 
     /** Live events held while the opening is planned; more than this and the stream is closed (it resumes). */
     private static final int MAX_PENDING = 10_000;
+    /** Deals connections into the heartbeat's slices in turn, so each slice holds as many streams as the next. */
+    private static final AtomicInteger OPENED = new AtomicInteger();
 
     private final Set<Channel> channels;
     private final MultiEmitter<? super byte[]> emitter;
@@ -37,6 +40,8 @@ final class Connection {
     private final Context context;
     /** The event loop's own context: the request's is a duplicate of it, one per request. */
     private final Context loop;
+    /** Which of the heartbeat's slices this stream is in: it is visited on that slice's ticks only. */
+    private final int heartbeatSlice = Math.floorMod(OPENED.getAndIncrement(), Heartbeats.SLICES);
     /** The last event delivered, so an event that matches several channels is sent once. Hub thread only. */
     private long lastSequence = -1;
     private List<LiveFrame> pending = new ArrayList<>();
@@ -49,7 +54,7 @@ final class Connection {
     private ChunkChannel chunks;
     /** Chunks written since the last flush. */
     private boolean unflushed;
-    /** Something was written since the last heartbeat tick: the stream is not idle, and needs no heartbeat. */
+    /** Something was written since this stream's last heartbeat tick: it is not idle, and needs no heartbeat. */
     private boolean wroteSinceTick;
     private boolean closed;
 
@@ -71,6 +76,10 @@ final class Connection {
     /** The request's context, on the event loop this connection's writes belong to. */
     Context context() {
         return context;
+    }
+
+    int heartbeatSlice() {
+        return heartbeatSlice;
     }
 
     /** That event loop's context, the same for all its connections: what the hub groups deliveries by. */

@@ -13,6 +13,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 import java.util.zip.CRC32;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -125,10 +126,17 @@ public class Hub {
         return here;
     }
 
-    /** Runs the action on each open connection, on its own event loop: one task per loop, not per connection. */
-    void onEachLoop(Consumer<Connection> action) {
+    /**
+     * Runs the action on each open connection the filter picks, on its own event loop: one task per loop, not per
+     * connection.
+     */
+    void onEachLoop(Predicate<Connection> which, Consumer<Connection> action) {
         Map<Context, List<Connection>> byLoop = new HashMap<>(8);
-        open.forEach(connection -> byLoop.computeIfAbsent(connection.loop(), c -> new ArrayList<>()).add(connection));
+        open.forEach(connection -> {
+            if (which.test(connection)) {
+                byLoop.computeIfAbsent(connection.loop(), c -> new ArrayList<>()).add(connection);
+            }
+        });
         byLoop.forEach((loop, connections) -> loop.runOnContext(v -> connections.forEach(action)));
     }
 
