@@ -38,7 +38,7 @@ public class Heartbeats {
         WireFrame frame = WireFrame.of(SseFrames.heartbeat());
         timer = vertx.setPeriodic(Math.max(1, intervalMillis / SLICES), id -> {
             int slice = (int) (ticks++ % SLICES);
-            hub.onEachLoop(c -> c.heartbeatSlice() == slice, c -> c.heartbeat(frame));
+            hub.onEachLoop(slice, c -> c.heartbeat(frame));
         });
     }
 

@@ -13,7 +13,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
-import java.util.function.Predicate;
+import java.util.stream.Stream;
 import java.util.zip.CRC32;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -43,7 +43,12 @@ public class Hub {
 
     private final Map<Channel, Set<Connection>> subscribers = new ConcurrentHashMap<>();
     private final Map<String, MarketEvent> latestPrices = new ConcurrentHashMap<>();
-    private final Set<Connection> open = ConcurrentHashMap.newKeySet();
+    /**
+     * The open connections, in the heartbeat's slices ({@link Connection#heartbeatSlice}), so that a heartbeat tick
+     * visits the streams of its slice without scanning every other.
+     */
+    private final List<Set<Connection>> open = Stream.<Set<Connection>>generate(ConcurrentHashMap::newKeySet)
+            .limit(Heartbeats.SLICES).toList();
     /** Per event loop context, the batches handed to it, written in publish order. */
     private final Map<Context, Outbox> outboxes = new ConcurrentHashMap<>();
     private final int slice;
@@ -127,16 +132,13 @@ public class Hub {
     }
 
     /**
-     * Runs the action on each open connection the filter picks, on its own event loop: one task per loop, not per
+     * Runs the action on each open connection of a heartbeat slice, on its own event loop: one task per loop, not per
      * connection.
      */
-    void onEachLoop(Predicate<Connection> which, Consumer<Connection> action) {
+    void onEachLoop(int heartbeatSlice, Consumer<Connection> action) {
         Map<Context, List<Connection>> byLoop = new HashMap<>(8);
-        open.forEach(connection -> {
-            if (which.test(connection)) {
-                byLoop.computeIfAbsent(connection.loop(), c -> new ArrayList<>()).add(connection);
-            }
-        });
+        open.get(heartbeatSlice).forEach(
+                connection -> byLoop.computeIfAbsent(connection.loop(), c -> new ArrayList<>()).add(connection));
         byLoop.forEach((loop, connections) -> loop.runOnContext(v -> connections.forEach(action)));
     }
 
@@ -157,7 +159,7 @@ public class Hub {
                 prices.put(channel, latest);
             }
         }
-        open.add(connection);
+        open.get(connection.heartbeatSlice()).add(connection);
         connections.incrementAndGet();
         return new Registration(positions.cursor(namespace), prices);
     }
@@ -170,7 +172,7 @@ public class Hub {
                 return set.isEmpty() ? null : set;
             });
         }
-        if (open.remove(connection)) {
+        if (open.get(connection.heartbeatSlice()).remove(connection)) {
             connections.decrementAndGet();
         }
     }
@@ -186,7 +188,7 @@ public class Hub {
 
     /** The connections open now. */
     List<Connection> openConnections() {
-        return List.copyOf(open);
+        return open.stream().flatMap(Set::stream).toList();
     }
 
     /** The latest price of a symbol, as the JSON of its event. */
