@@ -288,13 +288,17 @@ wait_quiet() {
   done
 }
 
+load_target() { # server -> TARGET: the load generator's arguments naming the server and the processes it measures
+  TARGET=(--target ms --port "$MS_PORT" --bootstrap "127.0.0.1:$KAFKA_PORT" --app-pids "$MS_PID")
+  [ "$1" = ms ] || TARGET=(--target nchan --port "$NCHAN_PORT" --app-pids "$NGINX_PID,$NCHAN_WORKERS")
+}
+
 FAILED=()
 run_load() { # server scenario
   local server=$1 scenario=$2 out=$2-$1 args
   ((SMOKE)) || wait_quiet
   read -r -a args <<< "$(scenario_args "$scenario")"
-  local target=(--target ms --port "$MS_PORT" --bootstrap "127.0.0.1:$KAFKA_PORT" --app-pids "$MS_PID")
-  [ "$server" = nchan ] && target=(--target nchan --port "$NCHAN_PORT" --app-pids "$NGINX_PID,$NCHAN_WORKERS")
+  load_target "$server"
   log "$scenario on $server: ${args[*]}"
   if ((PROFILE)) && [ "$server" = ms ] && [ "$scenario" = "$PROFILE_SCENARIO" ]; then
     # async-profiler (by default CPU samples, Java and kernel frames, per thread), over the first steps of scenario 1
@@ -310,7 +314,7 @@ run_load() { # server scenario
       > "$RESULTS/hop-probe-s1.txt" 2> "$WORK/hop-probe.log" &
     probe=$!; STARTED+=("$probe")
   fi
-  if ! java $LOAD_JAVA_OPTS $QUIET -cp "$CP" bench.Load "${target[@]}" --redis-pids "$REDIS_PID" \
+  if ! java $LOAD_JAVA_OPTS $QUIET -cp "$CP" bench.Load "${TARGET[@]}" --redis-pids "$REDIS_PID" \
       --broker-pids "$KAFKA_PID" --out "$RESULTS/$out.json" "${args[@]}" 2>&1 | tee "$WORK/load-$out.log" | grep -E 'PASS|FAIL|Exception'; then
     :
   fi
@@ -356,10 +360,8 @@ if [[ ",$SCENARIOS," == *,s1r,* ]] && ((! SMOKE)); then
   start_at=$(( $(date +%s%3N) + S1R_LEAD_SECONDS * 1000 )) slot=0 loads=()
   log "s1r: ${args[*]}, first window at $(date -d @$((start_at / 1000)) +%T)"
   for server in ${SERVERS//,/ }; do
-    target=(--target ms --port "$MS_PORT" --bootstrap "127.0.0.1:$KAFKA_PORT" --app-pids "$MS_PID")
-    [ "$server" = nchan ] && target=(--target nchan --port "$NCHAN_PORT" --app-pids "$NGINX_PID,$NCHAN_WORKERS")
-    target+=(--redis-pids "${S1R_REDIS[$server]}")
-    java $LOAD_JAVA_OPTS $QUIET -cp "$CP" bench.Load "${target[@]}" --broker-pids "$KAFKA_PID" \
+    load_target "$server"
+    java $LOAD_JAVA_OPTS $QUIET -cp "$CP" bench.Load "${TARGET[@]}" --redis-pids "${S1R_REDIS[$server]}" --broker-pids "$KAFKA_PID" \
       --out "$RESULTS/s1r-$server.json" "${args[@]}" --start-at "$start_at" --slot "$slot" > "$WORK/load-s1r-$server.log" 2>&1 &
     loads+=("$!"); STARTED+=("$!"); slot=$((slot + 1))
   done

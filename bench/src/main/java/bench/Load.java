@@ -145,6 +145,13 @@ public final class Load {
 
     // ---- scenarios -------------------------------------------------------------------------------------------
 
+    private void failIfGapsOrDuplicates(List<Map<String, Object>> phases) {
+        if (phases.stream().anyMatch(p -> ((Number) p.get("gaps")).longValue() + ((Number) p.get("dups")).longValue()
+                > 0)) {
+            failures.add("gaps or duplicates");
+        }
+    }
+
     /** Scenario 1: the rate stepped up until an step is not delivered completely in time. */
     private void steps() throws InterruptedException {
         warmup();
@@ -170,10 +177,7 @@ public final class Load {
         result.put("phases", phases);
         result.put("maxSustainedRate", best);
         result.put("maxSustainedDeliveries", best * conns / channelCount);
-        if (phases.stream().anyMatch(p -> ((Number) p.get("gaps")).longValue() + ((Number) p.get("dups")).longValue()
-                > 0)) {
-            failures.add("gaps or duplicates");
-        }
+        failIfGapsOrDuplicates(phases);
         if (best == 0) {
             failures.add("no rate was sustained");
         }
@@ -205,10 +209,7 @@ public final class Load {
         if (phases.stream().anyMatch(p -> !(Boolean) p.get("complete"))) {
             failures.add("a window was not delivered completely");
         }
-        if (phases.stream().anyMatch(p -> ((Number) p.get("gaps")).longValue() + ((Number) p.get("dups")).longValue()
-                > 0)) {
-            failures.add("gaps or duplicates");
-        }
+        failIfGapsOrDuplicates(phases);
     }
 
     /** Scenarios 2 and 3: one rate, measured after a warm-up. */
