@@ -38,7 +38,7 @@ MS_REDIS_PORT=${MS_REDIS_PORT:-26379}
 NCHAN_REDIS_PORT=${NCHAN_REDIS_PORT:-26380}
 PARTITIONS=${PARTITIONS:-3}
 MS_APP=${MS_APP:-$ROOT/target}           # the directory of market-stream-runner.jar and its archive
-MS_JAVA_OPTS=${MS_JAVA_OPTS:--Xmx1g -XX:+UseParallelGC -XX:MaxNewSize=128m -XX:+ExitOnOutOfMemoryError}  # docker/Dockerfile.jvm's, heap as in a 1.5 GiB pod
+MS_JAVA_OPTS=${MS_JAVA_OPTS:--Xmx1g -XX:+UseParallelGC -Xmn128m -XX:+ExitOnOutOfMemoryError}  # docker/Dockerfile.jvm's, heap as in a 1.5 GiB pod
 KAFKA_JAVA_OPTS=${KAFKA_JAVA_OPTS:--Xms512m -Xmx1g}  # the broker's JVM
 LOAD_JAVA_OPTS=${LOAD_JAVA_OPTS:--Xms1g -Xmx1g -XX:+UseParallelGC -XX:ParallelGCThreads=1}
 IO_THREADS=${IO_THREADS:-1}              # selector threads of each load generator process

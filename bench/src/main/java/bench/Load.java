@@ -415,7 +415,7 @@ public final class Load {
         p.put("drainSeconds", round(drain, 3));
         p.put("gaps", gaps);
         p.put("dups", dups);
-        p.put("latencyMs", latency(h));
+        p.put("latencyMs", Histograms.percentilesMs(h));
         p.put("serverCpuPct", round(100 * serverCpu / window, 1));
         p.put("appCpuPct", round(100 * app / window, 1));
         p.put("redisCpuPct", round(100 * redis / window, 1));
@@ -441,18 +441,9 @@ public final class Load {
         // behind (p99 within --max-p99-ms, 1 s by default).
         p.put("sustained", ok && achieved >= 0.97 * rate && h.getValueAtPercentile(99) / 1000.0 <= dbl("max-p99-ms", 1000));
         System.out.println(target + " " + name + ": " + p);
+        // The window's deliveries, so that windows can be pooled (Report, s1r); not in the log line above.
+        p.put("latencyHistogram", Histograms.encode(h));
         return p;
-    }
-
-    private static Map<String, Object> latency(Histogram h) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("count", h.getTotalCount());
-        m.put("p50", h.getValueAtPercentile(50) / 1000.0);
-        m.put("p99", h.getValueAtPercentile(99) / 1000.0);
-        m.put("p999", h.getValueAtPercentile(99.9) / 1000.0);
-        m.put("max", h.getMaxValue() / 1000.0);
-        m.put("mean", round(h.getMean() / 1000.0, 3));
-        return m;
     }
 
     private Map<String, Object> totals() {

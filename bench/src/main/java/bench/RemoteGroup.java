@@ -5,11 +5,9 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
@@ -79,12 +77,7 @@ final class RemoteGroup implements Group {
 
     @Override
     public Histogram takeLatency() {
-        byte[] bytes = Base64.getDecoder().decode(ask("latency"));
-        try {
-            return Histogram.decodeFromCompressedByteBuffer(ByteBuffer.wrap(bytes), 0);
-        } catch (java.util.zip.DataFormatException e) {
-            throw new IllegalStateException(e);
-        }
+        return Histograms.decode(ask("latency"));
     }
 
     @Override

@@ -9,6 +9,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
+import org.HdrHistogram.Histogram;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -18,7 +20,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 /**
  * Turns the JSON of a run (one file per scenario and server) into {@code summary.md} (the tables, with the ratio
  * market-stream / nchan), {@code summary.json} (the rows) and {@code chart.svg} (delivered rate and p99 latency
- * against connections). Usage: {@code Report <results dir>}.
+ * against connections). Usage: {@code Report <results dir>}; {@code Report --pool-s1r <results dir>...}: see
+ * {@link #poolRuns}.
  */
 public final class Report {
 
@@ -38,7 +41,40 @@ public final class Report {
     }
 
     public static void main(String[] args) throws IOException {
+        if (args[0].equals("--pool-s1r")) {
+            poolRuns(List.of(args).subList(1, args.length).stream().map(Path::of).toList());
+            return;
+        }
         new Report(Path.of(args[0])).write();
+    }
+
+    /**
+     * {@code Report --pool-s1r <results dir>...}: scenario s1r's windows of several runs pooled, per server, as a table
+     * on stdout (runs that kept no histograms are left out, and named).
+     */
+    private static void poolRuns(List<Path> dirs) throws IOException {
+        Map<String, List<JsonNode>> windows = new LinkedHashMap<>();
+        for (Path d : dirs) {
+            for (String s : List.of("ms", "nchan")) {
+                Path f = d.resolve("s1r-" + s + ".json");
+                if (!Files.exists(f)) {
+                    continue;
+                }
+                List<JsonNode> ws = new ArrayList<>();
+                JSON.readTree(f.toFile()).path("phases").forEach(ws::add);
+                if (pool(ws) == null) {
+                    System.err.println("no histograms, left out: " + f);
+                    continue;
+                }
+                windows.computeIfAbsent(s, k -> new ArrayList<>()).addAll(ws);
+            }
+        }
+        StringBuilder md = new StringBuilder("| | server | | p50 ms | p99 ms | p99.9 ms | max ms | | | |\n"
+                + "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        Map<String, ObjectNode> medians = new LinkedHashMap<>();
+        windows.keySet().forEach(s -> medians.put(s, JSON.createObjectNode()));
+        pooledRows(md, windows, medians);
+        System.out.print(md);
     }
 
     private void write() throws IOException {
@@ -295,6 +331,57 @@ public final class Report {
                     ms.path("max").asDouble() / nchan.path("max").asDouble(),
                     ms.path("serverCpuUsPerEvent").asDouble() / nchan.path("serverCpuUsPerEvent").asDouble()));
         }
+        pooledRows(md, windows, medians);
+    }
+
+    /**
+     * Every delivery of every window of a server in one histogram: the p99 of the point itself, over all the time it
+     * was measured, where the median of the windows' p99s sets each window's worst 1 % aside. Results of runs before
+     * the windows' histograms were kept have none, and no such rows.
+     */
+    private static void pooledRows(StringBuilder md, Map<String, List<JsonNode>> windows, Map<String, ObjectNode> medians) {
+        Map<String, Map<String, Object>> pooled = new LinkedHashMap<>();
+        for (var e : windows.entrySet()) {
+            Histogram h = pool(e.getValue());
+            if (h == null) {
+                continue;
+            }
+            Map<String, Object> p = Histograms.percentilesMs(h);
+            pooled.put(e.getKey(), p);
+            ObjectNode m = medians.get(e.getKey());
+            for (String k : List.of("p50", "p99", "p999")) {
+                m.put(k + "Pooled", (Double) p.get(k));
+            }
+            md.append(String.format(Locale.ROOT, "| **%d windows pooled** | %s | | %.1f | %.1f | %.1f | %.1f | | | |%n",
+                    e.getValue().size(), e.getKey().equals("ms") ? MS : NCHAN, p.get("p50"), p.get("p99"), p.get("p999"),
+                    p.get("max")));
+        }
+        if (pooled.size() == 2) {
+            Map<String, Object> ms = pooled.get("ms");
+            Map<String, Object> nchan = pooled.get("nchan");
+            md.append("| | **pooled ms / nchan** | |");
+            for (String k : List.of("p50", "p99", "p999", "max")) {
+                md.append(String.format(Locale.ROOT, " **%.2f×** |", (Double) ms.get(k) / (Double) nchan.get(k)));
+            }
+            md.append(" | | |\n");
+        }
+    }
+
+    /** The windows' histograms added up, or null when a window has none. */
+    static Histogram pool(List<JsonNode> windows) {
+        Histogram all = null;
+        for (JsonNode w : windows) {
+            if (!w.hasNonNull("latencyHistogram")) {
+                return null;
+            }
+            Histogram h = Histograms.decode(w.path("latencyHistogram").asText());
+            if (all == null) {
+                all = h;
+            } else {
+                all.add(h);
+            }
+        }
+        return all;
     }
 
     private void stormTable(StringBuilder md) throws IOException {

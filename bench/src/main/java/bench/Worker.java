@@ -4,13 +4,9 @@ import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
-import java.util.Base64;
 import java.util.stream.Collectors;
-
-import org.HdrHistogram.Histogram;
 
 /**
  * A load generator worker process: holds subscribers {@code [from, to)} and answers the driver's commands
@@ -46,12 +42,7 @@ public final class Worker {
                     out.println("ok");
                 }
                 case "counters" -> out.println(group.counters().encode());
-                case "latency" -> {
-                    Histogram h = group.takeLatency();
-                    ByteBuffer buf = ByteBuffer.allocate(h.getNeededByteBufferCapacity());
-                    int n = h.encodeIntoCompressedByteBuffer(buf);
-                    out.println(Base64.getEncoder().encodeToString(Arrays.copyOf(buf.array(), n)));
-                }
+                case "latency" -> out.println(Histograms.encode(group.takeLatency()));
                 case "catchup" -> out.println(Arrays.stream(group.catchUpTimes(Long.parseLong(arg)))
                         .mapToObj(Long::toString).collect(Collectors.joining(",")));
                 case "exact" -> out.println(group.exact(longs(arg)));
