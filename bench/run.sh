@@ -129,25 +129,6 @@ wait_for() { # seconds, command...: true once the command succeeds
 # cannot hold 20,000 clients plus its own files; see bench/README.md). No sysctl is changed: client sockets are
 # spread over source addresses 127.0.0.2-9, so the ephemeral port range is never short.
 ulimit -n 1048576 2>/dev/null || ulimit -n "$(ulimit -Hn)"
-{
-  echo "{"
-  echo "  \"date\": \"$(date -u +%FT%TZ)\","
-  echo "  \"commit\": \"$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)$(git -C "$ROOT" diff --quiet -- src pom.xml 2>/dev/null || echo '+dirty')\","
-  echo "  \"msApp\": \"$MS_APP\", \"msAppBuilt\": \"$(date -u -r "$MS_APP/market-stream-runner.jar" +%FT%TZ 2>/dev/null || echo unknown)\","
-  echo "  \"cpus\": $(nproc),"
-  echo "  \"cpuModel\": \"$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//;s/"//g')\","
-  echo "  \"memTotalKb\": $(awk '/MemTotal/ {print $2}' /proc/meminfo),"
-  echo "  \"kernel\": \"$(uname -r)\","
-  echo "  \"java\": \"$(java -version 2>&1 | head -1 | sed 's/"//g')\","
-  echo "  \"nginx\": \"$(nginx -v 2>&1 | sed 's/"//g' || true)\","
-  echo "  \"nchan\": \"$(dpkg-query -W -f='${Version}' libnginx-mod-nchan 2>/dev/null || echo none)\","
-  echo "  \"redis\": \"$(redis-server --version | sed 's/"//g')\","
-  echo "  \"somaxconn\": $(sysctl -n net.core.somaxconn), \"ipLocalPortRange\": \"$(sysctl -n net.ipv4.ip_local_port_range | tr '\t' ' ')\","
-  echo "  \"fileMax\": $(sysctl -n fs.file-max), \"ulimitN\": $(ulimit -n),"
-  echo "  \"msJavaOpts\": \"$MS_JAVA_OPTS\", \"loadJavaOpts\": \"$LOAD_JAVA_OPTS\", \"ioThreads\": $IO_THREADS,"
-  echo "  \"smoke\": $( ((SMOKE)) && echo true || echo false)"
-  echo "}"
-} > "$RESULTS/environment.json"
 
 # Every port must be free: a server of someone else's answering in place of ours would be measured instead.
 for port in "$KAFKA_PORT" $((KAFKA_PORT + 1)) "$MS_PORT" "$NCHAN_PORT" "$MS_REDIS_PORT" "$NCHAN_REDIS_PORT"; do
@@ -168,6 +149,27 @@ fi
 MS_CDS=""; [ -f "$MS_APP/market-stream.jsa" ] && MS_CDS="-XX:SharedArchiveFile=market-stream.jsa"
 log "building the load generator (bench/pom.xml)"
 (cd "$ROOT" && ./mvnw -B -ntp -q -f bench/pom.xml package)
+
+# The machine and what runs on it (after the build, so that the jar's time is the one measured).
+{
+  echo "{"
+  echo "  \"date\": \"$(date -u +%FT%TZ)\","
+  echo "  \"commit\": \"$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)$(git -C "$ROOT" diff --quiet -- src pom.xml 2>/dev/null || echo '+dirty')\","
+  echo "  \"msApp\": \"$MS_APP\", \"msAppBuilt\": \"$(date -u -r "$MS_APP/market-stream-runner.jar" +%FT%TZ 2>/dev/null || echo unknown)\","
+  echo "  \"cpus\": $(nproc),"
+  echo "  \"cpuModel\": \"$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//;s/"//g')\","
+  echo "  \"memTotalKb\": $(awk '/MemTotal/ {print $2}' /proc/meminfo),"
+  echo "  \"kernel\": \"$(uname -r)\","
+  echo "  \"java\": \"$(java -version 2>&1 | head -1 | sed 's/"//g')\","
+  echo "  \"nginx\": \"$(nginx -v 2>&1 | sed 's/"//g' || true)\","
+  echo "  \"nchan\": \"$(dpkg-query -W -f='${Version}' libnginx-mod-nchan 2>/dev/null || echo none)\","
+  echo "  \"redis\": \"$(redis-server --version | sed 's/"//g')\","
+  echo "  \"somaxconn\": $(sysctl -n net.core.somaxconn), \"ipLocalPortRange\": \"$(sysctl -n net.ipv4.ip_local_port_range | tr '\t' ' ')\","
+  echo "  \"fileMax\": $(sysctl -n fs.file-max), \"ulimitN\": $(ulimit -n),"
+  echo "  \"msJavaOpts\": \"$MS_JAVA_OPTS\", \"loadJavaOpts\": \"$LOAD_JAVA_OPTS\", \"ioThreads\": $IO_THREADS,"
+  echo "  \"smoke\": $( ((SMOKE)) && echo true || echo false)"
+  echo "}"
+} > "$RESULTS/environment.json"
 
 if ((PROFILE)); then # async-profiler's native library, from its Maven jar
   PROFILER_LIB=$WORK/libasyncProfiler.so
