@@ -434,10 +434,12 @@ public final class Report {
         }
     }
 
+    /** The middle value, or the mean of the two middle values of an even count. */
     private static double median(List<Double> v) {
         List<Double> s = new ArrayList<>(v);
         s.sort(Double::compare);
-        return s.get(s.size() / 2);
+        int n = s.size();
+        return n % 2 == 1 ? s.get(n / 2) : (s.get(n / 2 - 1) + s.get(n / 2)) / 2;
     }
 
     private JsonNode read(String name) throws IOException {
