@@ -71,9 +71,7 @@ public final class Report {
         }
         StringBuilder md = new StringBuilder("| | server | | p50 ms | p99 ms | p99.9 ms | max ms | | | |\n"
                 + "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
-        Map<String, ObjectNode> medians = new LinkedHashMap<>();
-        windows.keySet().forEach(s -> medians.put(s, JSON.createObjectNode()));
-        pooledRows(md, windows, medians);
+        pooledRows(md, windows, Map.of());
         System.out.print(md);
     }
 
@@ -336,8 +334,9 @@ public final class Report {
 
     /**
      * Every delivery of every window of a server in one histogram: the p99 of the point itself, over all the time it
-     * was measured, where the median of the windows' p99s sets each window's worst 1 % aside. Results of runs before
-     * the windows' histograms were kept have none, and no such rows.
+     * was measured (the median of the windows' p99s also leaves out whole bad windows). Results of runs before the
+     * windows' histograms were kept have none, and no such rows. The pooled percentiles are also put in the server's
+     * row of {@code medians}, when it has one.
      */
     private static void pooledRows(StringBuilder md, Map<String, List<JsonNode>> windows, Map<String, ObjectNode> medians) {
         Map<String, Map<String, Object>> pooled = new LinkedHashMap<>();
@@ -350,7 +349,9 @@ public final class Report {
             pooled.put(e.getKey(), p);
             ObjectNode m = medians.get(e.getKey());
             for (String k : List.of("p50", "p99", "p999")) {
-                m.put(k + "Pooled", (Double) p.get(k));
+                if (m != null) {
+                    m.put(k + "Pooled", (Double) p.get(k));
+                }
             }
             md.append(String.format(Locale.ROOT, "| **%d windows pooled** | %s | | %.1f | %.1f | %.1f | %.1f | | | |%n",
                     e.getValue().size(), e.getKey().equals("ms") ? MS : NCHAN, p.get("p50"), p.get("p99"), p.get("p999"),
@@ -368,7 +369,7 @@ public final class Report {
     }
 
     /** The windows' histograms added up, or null when a window has none. */
-    static Histogram pool(List<JsonNode> windows) {
+    private static Histogram pool(List<JsonNode> windows) {
         Histogram all = null;
         for (JsonNode w : windows) {
             if (!w.hasNonNull("latencyHistogram")) {
