@@ -62,7 +62,7 @@ public final class Report {
                 }
                 List<JsonNode> ws = new ArrayList<>();
                 JSON.readTree(f.toFile()).path("phases").forEach(ws::add);
-                if (pool(ws) == null) {
+                if (!ws.stream().allMatch(Report::hasHistogram)) {
                     System.err.println("no histograms, left out: " + f);
                     continue;
                 }
@@ -368,13 +368,17 @@ public final class Report {
         }
     }
 
+    private static boolean hasHistogram(JsonNode window) {
+        return window.hasNonNull("latencyHistogram");
+    }
+
     /** The windows' histograms added up, or null when a window has none. */
     private static Histogram pool(List<JsonNode> windows) {
+        if (!windows.stream().allMatch(Report::hasHistogram)) {
+            return null;
+        }
         Histogram all = null;
         for (JsonNode w : windows) {
-            if (!w.hasNonNull("latencyHistogram")) {
-                return null;
-            }
             Histogram h = Histograms.decode(w.path("latencyHistogram").asText());
             if (all == null) {
                 all = h;
