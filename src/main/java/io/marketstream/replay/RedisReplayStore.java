@@ -30,10 +30,15 @@ public class RedisReplayStore implements ReplayStore {
     private static final RedisScript CHECKPOINT = RedisScript.load("checkpoint.lua");
     private static final RedisScript AGED = RedisScript.load("aged.lua");
     private static final RedisScript PROGRESS = RedisScript.load("progress.lua");
-    private static final RedisScript FLOORS = RedisScript.load("floors.lua");
+    private static final RedisScript READ = RedisScript.load("read.lua");
     /** Keys of an idle channel outlive its newest event by this much, so the checkpoints always cover them. */
     private static final long EXPIRY_SLACK_MILLIS = 10_000;
-    private static final int PAGE = 100;
+    /**
+     * Reads go back from the newest event a page at a time, the first small (a client that resumes has mostly missed
+     * a few events), each next one larger, so a long read takes few steps.
+     */
+    private static final int FIRST_PAGE = 16;
+    private static final int MAX_PAGE = 512;
 
     private final ReactiveRedisDataSource redis;
     private final String prefix;
@@ -119,82 +124,104 @@ public class RedisReplayStore implements ReplayStore {
                 });
     }
 
+    /**
+     * One script call: it reads back from the newest event only as far as the oldest one the caller lacks, and sends
+     * only the events at or after the caller's positions, with the floors, all at one instant (see read.lua). A resume
+     * that missed a few events then costs one round trip and a few events' bytes, however long the history is.
+     */
     @Override
     public Uni<ChannelHistory> read(Channel channel, Map<Partition, Long> from) {
-        // Events first, floors after: a trim that races with this read then shows in the floors.
-        return readBackwards(channel, from, "+", new ArrayList<>())
-                .chain(events -> FLOORS.run(redis, List.of(channelKey(channel, "meta")), List.of())
-                        .map(floors -> new ChannelHistory(oldestFirst(events), pairs(floors))));
+        List<String> args = new ArrayList<>(2 + 2 * from.size());
+        args.add(Integer.toString(FIRST_PAGE));
+        args.add(Integer.toString(MAX_PAGE));
+        from.forEach((partition, position) -> {
+            args.add(partition.key());
+            args.add(Long.toString(position));
+        });
+        return READ.run(redis, List.of(channelKey(channel, "log"), channelKey(channel, "meta")), args)
+                .map(reply -> {
+                    Response flat = reply.get(0);
+                    List<StoredEvent> events = new ArrayList<>(flat.size() / 5);
+                    for (int i = flat.size() - 5; i >= 0; i -= 5) {
+                        events.add(storedEvent(flat.get(i).toString(), flat.get(i + 1).toString(),
+                                flat.get(i + 2).toString(), flat.get(i + 3).toString(), flat.get(i + 4).toString()));
+                    }
+                    return new ChannelHistory(events, pairs(reply.get(1)));
+                });
     }
 
     @Override
     public Uni<Optional<StoredEvent>> latestBefore(Channel channel, Map<Partition, Long> limit) {
-        return latestBefore(channel, limit, "+");
+        return latestBefore(channel, limit, "+", FIRST_PAGE);
     }
 
-    private Uni<Optional<StoredEvent>> latestBefore(Channel channel, Map<Partition, Long> limit, String end) {
-        return redis.execute("XREVRANGE", channelKey(channel, "log"), end, "-", "COUNT", Integer.toString(PAGE))
-                .chain(page -> {
-                    List<String> ids = new ArrayList<>();
-                    List<StoredEvent> entries = entries(page, ids);
-                    Optional<StoredEvent> found = entries.stream()
-                            .filter(e -> e.offset() < limit.getOrDefault(e.partition(), Long.MAX_VALUE))
-                            .findFirst();
-                    if (found.isPresent() || entries.size() < PAGE) {
-                        return Uni.createFrom().item(found);
-                    }
-                    return latestBefore(channel, limit, "(" + ids.get(ids.size() - 1));
-                });
-    }
-
-    private static List<StoredEvent> oldestFirst(List<StoredEvent> newestFirst) {
-        List<StoredEvent> events = new ArrayList<>(newestFirst);
-        java.util.Collections.reverse(events);
-        return events;
-    }
-
-    /**
-     * Pages from the newest event back to the oldest. It cannot stop at the first event below a partition's start:
-     * an older event of another partition may still be after that partition's start, when pods were not in step.
-     * The read is bounded by the channel's max events.
-     */
-    private Uni<List<StoredEvent>> readBackwards(Channel channel, Map<Partition, Long> from, String end,
-            List<StoredEvent> newestFirst) {
-        return redis.execute("XREVRANGE", channelKey(channel, "log"), end, "-", "COUNT", Integer.toString(PAGE))
-                .chain(page -> {
-                    List<String> ids = new ArrayList<>();
-                    List<StoredEvent> entries = entries(page, ids);
-                    for (StoredEvent event : entries) {
-                        if (event.offset() >= from.getOrDefault(event.partition(), 0L)) {
-                            newestFirst.add(event);
-                        }
-                    }
-                    if (entries.size() < PAGE) {
-                        return Uni.createFrom().item(newestFirst);
-                    }
-                    return readBackwards(channel, from, "(" + ids.get(ids.size() - 1), newestFirst);
-                });
-    }
-
-    private static List<StoredEvent> entries(Response page, List<String> ids) {
-        List<StoredEvent> events = new ArrayList<>();
-        if (page == null) {
-            return events;
-        }
-        for (Response entry : page) {
-            String id = entry.get(0).toString();
-            Map<String, String> fields = new HashMap<>();
-            Response flat = entry.get(1);
-            for (int i = 0; i + 1 < flat.size(); i += 2) {
-                fields.put(flat.get(i).toString(), flat.get(i + 1).toString());
+    private Uni<Optional<StoredEvent>> latestBefore(Channel channel, Map<Partition, Long> limit, String end,
+            int count) {
+        return page(channel, end, count).chain(page -> {
+            Optional<StoredEvent> found = page.events().stream()
+                    .filter(e -> e.offset() < limit.getOrDefault(e.partition(), Long.MAX_VALUE))
+                    .findFirst();
+            if (found.isPresent() || page.events().size() < count) {
+                return Uni.createFrom().item(found);
             }
-            Partition partition = new Partition(Topic.valueOf(fields.get("t").toUpperCase(Locale.ROOT)),
-                    Integer.parseInt(fields.get("p")));
-            long writtenAt = Long.parseLong(id.substring(0, id.indexOf('-')));
-            events.add(new StoredEvent(partition, Long.parseLong(fields.get("o")), fields.get("d"), writtenAt));
-            ids.add(id);
+            return latestBefore(channel, limit, page.before(), nextPage(count));
+        });
+    }
+
+    /** Up to {@code count} events of the channel's stream, newest first, from {@code end} back. */
+    private Uni<Page> page(Channel channel, String end, int count) {
+        return redis.execute("XREVRANGE", channelKey(channel, "log"), end, "-", "COUNT", Integer.toString(count))
+                .map(RedisReplayStore::parse);
+    }
+
+    /** Events of a stream, newest first, and the stream id of the oldest (null when there is none). */
+    private record Page(List<StoredEvent> events, String oldestId) {
+
+        /** The end of the page after this one: just before its oldest event. */
+        String before() {
+            return "(" + oldestId;
         }
-        return events;
+    }
+
+    private static int nextPage(int count) {
+        return Math.min(count * 4, MAX_PAGE);
+    }
+
+    private static Page parse(Response reply) {
+        List<StoredEvent> events = new ArrayList<>(reply == null ? 0 : reply.size());
+        String id = null;
+        if (reply == null) {
+            return new Page(events, id);
+        }
+        for (Response entry : reply) {
+            id = entry.get(0).toString();
+            Response fields = entry.get(1);
+            String topic = null;
+            String partition = null;
+            String offset = null;
+            String data = null;
+            for (int i = 0; i + 1 < fields.size(); i += 2) {
+                String value = fields.get(i + 1).toString();
+                switch (fields.get(i).toString()) {
+                    case "t" -> topic = value;
+                    case "p" -> partition = value;
+                    case "o" -> offset = value;
+                    case "d" -> data = value;
+                    default -> {
+                        // A field of a later version: not ours to read.
+                    }
+                }
+            }
+            events.add(storedEvent(id, topic, partition, offset, data));
+        }
+        return new Page(events, id);
+    }
+
+    /** An event from the fields append.lua gave it; its stream id tells when it was written. */
+    private static StoredEvent storedEvent(String id, String topic, String partition, String offset, String data) {
+        long writtenAt = Long.parseLong(id.substring(0, id.indexOf('-')));
+        return new StoredEvent(new Partition(Topic.valueOf(topic.toUpperCase(Locale.ROOT)), Integer.parseInt(partition)),
+                Long.parseLong(offset), data, writtenAt);
     }
 
     private static Map<Partition, Long> pairs(Response flat) {

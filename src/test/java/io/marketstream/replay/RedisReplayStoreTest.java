@@ -13,12 +13,17 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.LongStream;
+import java.util.stream.Stream;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import io.marketstream.event.Channel;
+import io.marketstream.event.MarketEvent;
 import io.marketstream.testing.RedisServer;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.quarkus.redis.runtime.datasource.ReactiveRedisDataSourceImpl;
@@ -75,6 +80,31 @@ class RedisReplayStoreTest extends ReplayStoreContract {
     @Test
     void latestBeforeFindsAnEventBehindManyNewerOnes() {
         super.latestBeforeFindsAnEventBehindManyNewerOnes();
+    }
+
+    @Test
+    void aReadGoesBackOnlyAsFarAsTheOldestEventTheCallerLacks() {
+        ReplayStore store = newStore(ROOMY, AN_HOUR);
+        List<MarketEvent> events = new ArrayList<>();
+        LongStream.range(0, 20).forEach(offset -> events.add(price(1, offset, "AAPL")));
+        LongStream.range(0, 980).forEach(offset -> events.add(price(0, offset, "AAPL")));
+        join(store.append(events));
+
+        long before = xrevrangeCalls();
+        assertThat(offsets(store.read(AAPL, Map.of(PRICES_0, 975L, PRICES_1, 20L))))
+                .containsExactlyElementsOf(LongStream.range(975, 980).mapToObj(o -> at(PRICES_0, o)).toList());
+        assertThat(xrevrangeCalls() - before).as("one page: partition 1 has nothing after 20").isEqualTo(1);
+
+        before = xrevrangeCalls();
+        assertThat(offsets(store.read(AAPL, Map.of(PRICES_0, 980L, PRICES_1, 20L)))).isEmpty();
+        assertThat(xrevrangeCalls() - before).as("nothing after the caller's positions: no page").isZero();
+
+        before = xrevrangeCalls();
+        assertThat(offsets(store.read(AAPL, Map.of(PRICES_0, 975L, PRICES_1, 19L))))
+                .as("partition 1's last event is behind all of partition 0's")
+                .containsExactlyElementsOf(Stream.concat(Stream.of(at(PRICES_1, 19)),
+                        LongStream.range(975, 980).mapToObj(o -> at(PRICES_0, o))).toList());
+        assertThat(xrevrangeCalls() - before).as("pages of 16, 64, 256, 512, 512: the whole stream").isEqualTo(5);
     }
 
     @Test
@@ -143,6 +173,13 @@ class RedisReplayStoreTest extends ReplayStoreContract {
         List<String> keys = new ArrayList<>();
         reply.forEach(key -> keys.add(key.toString()));
         return keys;
+    }
+
+    /** XREVRANGE calls the server has run so far, the calls of scripts included. */
+    private static long xrevrangeCalls() {
+        String stats = join(redis.execute("INFO", "commandstats")).toString();
+        Matcher calls = Pattern.compile("cmdstat_xrevrange:calls=(\\d+)").matcher(stats);
+        return calls.find() ? Long.parseLong(calls.group(1)) : 0;
     }
 
     private static long pttl(String key) {

@@ -137,6 +137,26 @@ abstract class ReplayStoreContract {
                         .toList());
     }
 
+    @Test
+    void readFindsAnOlderEventOfAnotherPartitionBehindManyItDoesNotNeed() {
+        ReplayStore store = newStore(ROOMY, AN_HOUR);
+        // Partition 1's event was written first: pods are not in step, so it is older in history than all of
+        // partition 0's, yet after the client's position in partition 1.
+        List<MarketEvent> events = new ArrayList<>();
+        events.add(price(1, 50, "AAPL"));
+        LongStream.range(0, 300).forEach(offset -> events.add(price(0, offset, "AAPL")));
+        join(store.append(events));
+
+        List<At> expected = new ArrayList<>(List.of(at(PRICES_1, 50)));
+        LongStream.range(290, 300).forEach(offset -> expected.add(at(PRICES_0, offset)));
+
+        assertThat(offsets(store.read(AAPL, Map.of(PRICES_0, 290L, PRICES_1, 50L))))
+                .containsExactlyElementsOf(expected);
+        assertThat(offsets(store.read(AAPL, Map.of(PRICES_0, 290L, PRICES_1, 51L))))
+                .containsExactlyElementsOf(LongStream.range(290, 300).mapToObj(o -> at(PRICES_0, o)).toList());
+        assertThat(offsets(store.read(AAPL, Map.of(PRICES_0, 300L, PRICES_1, 51L)))).isEmpty();
+    }
+
     // --- idempotence
 
     @Test
