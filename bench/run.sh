@@ -275,8 +275,15 @@ scenario_args() { # scenario -> the load generator's arguments
 
 # The box may be shared (builds, other tests): before each scenario, wait (bounded) until the machine is nearly idle,
 # so that the numbers are ours. Each phase also reports the CPU used meanwhile by processes it does not measure.
-machine_busy_pct() { # over one second, percent of one core
-  local a b
+machine_busy_pct() { # over one second, percent of one core: the root cgroup's CPU time where there is one (the
+  # scheduler's own count), else /proc/stat (timer-tick samples, which can miss much of a load of short bursts)
+  local a b usage
+  for usage in /sys/fs/cgroup/cpuacct/cpuacct.usage /sys/fs/cgroup/cpu,cpuacct/cpuacct.usage; do
+    if [ -r "$usage" ]; then
+      a=$(< "$usage"); sleep 1; b=$(< "$usage")
+      echo $(( (b - a) / 10000000 )); return
+    fi
+  done
   read -r -a a < /proc/stat; sleep 1; read -r -a b < /proc/stat
   local busy=$(( (b[1]+b[2]+b[3]+b[6]+b[7]+b[8]) - (a[1]+a[2]+a[3]+a[6]+a[7]+a[8]) ))
   echo $(( busy * 100 / $(getconf CLK_TCK) ))

@@ -57,8 +57,25 @@ final class ProcStats {
         return 0;
     }
 
-    /** CPU seconds used by the whole machine so far (all processes, all cores): /proc/stat, less idle and iowait. */
+    /** The root cgroup's CPU time of all tasks, in nanoseconds (cgroup v1 cpuacct), where the machine has it. */
+    private static final List<Path> CPUACCT_USAGE = List.of(Path.of("/sys/fs/cgroup/cpuacct/cpuacct.usage"),
+            Path.of("/sys/fs/cgroup/cpu,cpuacct/cpuacct.usage"));
+
+    /**
+     * CPU seconds used by the whole machine so far (all processes, all cores). From the scheduler's own count of every
+     * task's run time (cpuacct) where there is one, as precise as a process's utime and stime; else from /proc/stat,
+     * less idle and iowait. /proc/stat samples at each timer tick which state a CPU is in, and under many short bursts
+     * it can count far less than the processes' own times add up to: on the development box it gave "other CPU"
+     * (machine less the processes measured) of -86 % to +56 % of a core in s1r windows.
+     */
     static double machineBusySeconds() {
+        for (Path usage : CPUACCT_USAGE) {
+            try {
+                return Long.parseLong(Files.readString(usage).trim()) / 1e9;
+            } catch (IOException | RuntimeException e) {
+                // Not this machine's layout: the next, then /proc/stat.
+            }
+        }
         try {
             String[] f = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
             long total = 0;
