@@ -220,8 +220,8 @@ public class RedisReplayStore implements ReplayStore {
     /** An event from the fields append.lua gave it; its stream id tells when it was written. */
     private static StoredEvent storedEvent(String id, String topic, String partition, String offset, String data) {
         long writtenAt = Long.parseLong(id.substring(0, id.indexOf('-')));
-        return new StoredEvent(new Partition(Topic.valueOf(topic.toUpperCase(Locale.ROOT)), Integer.parseInt(partition)),
-                Long.parseLong(offset), data, writtenAt);
+        Partition at = new Partition(Topic.valueOf(topic.toUpperCase(Locale.ROOT)), Integer.parseInt(partition));
+        return new StoredEvent(at, Long.parseLong(offset), data, writtenAt);
     }
 
     private static Map<Partition, Long> pairs(Response flat) {
