@@ -358,6 +358,7 @@ public final class Load {
         // flight meanwhile (a young one took 94 ms here, about once in 45 s at 500 events/s): left to chance, one falls
         // in a window now and then and is that window's p99. So collect now, between windows, with nothing in
         // flight: the young generation then holds a whole window's garbage and no window has a pause of ours.
+        double boxSortMs = BoxSpeed.sortMillis();
         System.gc();
         takeLatency();
         long expected0 = expected();
@@ -432,6 +433,8 @@ public final class Load {
         p.put("rssPerConnectionBytes", round(1024.0 * (appRss + redisRss - idleRssKb) / conns, 0));
         // CPU used on the machine by processes other than the ones measured here (other work sharing the box).
         p.put("foreignCpuPct", round(100 * (machine - app - redis - broker - self) / window, 1));
+        // The machine's speed just before the window (BoxSpeed): the same work takes longer on a slower box.
+        p.put("boxSortMs", round(boxSortMs, 1));
         p.put("closedByServer", sum(Group.Counters::closedByServer));
         p.put("publishFailures", publisher.failed());
         boolean ok = complete && acked && gaps == 0 && dups == 0 && sum(Group.Counters::closedByServer) == 0

@@ -275,23 +275,25 @@ public final class Report {
         }
         md.append("\n### Scenario 1, rounds (s1r): the 500 events/s point again, windows alternated between the servers "
                 + "(both up at once, each with its clients connected throughout; the one not measured idle)\n\n"
-                + "| round | server | complete % | p50 ms | p99 ms | p99.9 ms | max ms | server CPU % | µs/event | other CPU % |\n"
-                + "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+                + "| round | server | complete % | p50 ms | p99 ms | p99.9 ms | max ms | server CPU % | µs/event | other CPU % "
+                + "| box ms |\n"
+                + "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         int rounds = windows.values().stream().mapToInt(List::size).max().orElse(0);
         for (int r = 0; r < rounds; r++) {
             for (var e : windows.entrySet()) {
                 JsonNode p = r < e.getValue().size() ? e.getValue().get(r) : null;
                 String server = e.getKey().equals("ms") ? MS : NCHAN;
                 if (p == null) {
-                    md.append(String.format(Locale.ROOT, "| %d | %s | no window | | | | | | | |%n", r + 1, server));
+                    md.append(String.format(Locale.ROOT, "| %d | %s | no window | | | | | | | | |%n", r + 1, server));
                     continue;
                 }
                 JsonNode l = p.path("latencyMs");
-                md.append(String.format(Locale.ROOT, "| %d | %s | %.2f | %.1f | %.1f | %.1f | %.1f | %.0f | %.1f | %.0f |%n",
+                md.append(String.format(Locale.ROOT, "| %d | %s | %.2f | %.1f | %.1f | %.1f | %.1f | %.0f | %.1f | %.0f | %s |%n",
                         r + 1, server, p.path("completenessPct").asDouble(), l.path("p50").asDouble(),
                         l.path("p99").asDouble(), l.path("p999").asDouble(), l.path("max").asDouble(),
                         p.path("serverCpuPct").asDouble(), p.path("serverCpuUsPerEvent").asDouble(),
-                        p.path("foreignCpuPct").asDouble()));
+                        p.path("foreignCpuPct").asDouble(),
+                        p.has("boxSortMs") ? String.format(Locale.ROOT, "%.1f", p.path("boxSortMs").asDouble()) : "–"));
             }
         }
         Map<String, ObjectNode> medians = new LinkedHashMap<>();
@@ -314,7 +316,7 @@ public final class Report {
             m.put("serverCpuUsPerEvent", median(ps.stream().map(p -> p.path("serverCpuUsPerEvent").asDouble()).toList()));
             medians.put(e.getKey(), m);
             roundMedians.add(m);
-            md.append(String.format(Locale.ROOT, "| **median of %d** | %s | min %.2f | %.1f | %.1f (%.1f–%.1f) | %.1f | %.1f | | %.1f | |%n",
+            md.append(String.format(Locale.ROOT, "| **median of %d** | %s | min %.2f | %.1f | %.1f (%.1f–%.1f) | %.1f | %.1f | | %.1f | | |%n",
                     ps.size(), m.path("server").asText(), m.path("completenessPctMin").asDouble(), m.path("p50").asDouble(),
                     m.path("p99").asDouble(), m.path("p99Min").asDouble(), m.path("p99Max").asDouble(),
                     m.path("p999").asDouble(), m.path("max").asDouble(), m.path("serverCpuUsPerEvent").asDouble()));
@@ -322,7 +324,7 @@ public final class Report {
         if (medians.size() == 2) {
             ObjectNode ms = medians.get("ms");
             ObjectNode nchan = medians.get("nchan");
-            md.append(String.format(Locale.ROOT, "| | **ms / nchan** | | **%.2f×** | **%.2f×** | **%.2f×** | **%.2f×** | | **%.2f×** | |%n",
+            md.append(String.format(Locale.ROOT, "| | **ms / nchan** | | **%.2f×** | **%.2f×** | **%.2f×** | **%.2f×** | | **%.2f×** | | |%n",
                     ms.path("p50").asDouble() / nchan.path("p50").asDouble(),
                     ms.path("p99").asDouble() / nchan.path("p99").asDouble(),
                     ms.path("p999").asDouble() / nchan.path("p999").asDouble(),
@@ -353,7 +355,7 @@ public final class Report {
                     m.put(k + "Pooled", (Double) p.get(k));
                 }
             }
-            md.append(String.format(Locale.ROOT, "| **%d windows pooled** | %s | | %.1f | %.1f | %.1f | %.1f | | | |%n",
+            md.append(String.format(Locale.ROOT, "| **%d windows pooled** | %s | | %.1f | %.1f | %.1f | %.1f | | | | |%n",
                     e.getValue().size(), e.getKey().equals("ms") ? MS : NCHAN, p.get("p50"), p.get("p99"), p.get("p999"),
                     p.get("max")));
         }
@@ -364,7 +366,7 @@ public final class Report {
             for (String k : List.of("p50", "p99", "p999", "max")) {
                 md.append(String.format(Locale.ROOT, " **%.2f×** |", (Double) ms.get(k) / (Double) nchan.get(k)));
             }
-            md.append(" | | |\n");
+            md.append(" | | | |\n");
         }
     }
 
