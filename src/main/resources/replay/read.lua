@@ -1,6 +1,7 @@
 -- Reads one channel's events at or after a position in each partition, and its trim floors, in one atomic step.
 -- KEYS[1] the channel's stream, KEYS[2] its meta hash.
--- ARGV: the first page's size, the largest page's size, then per partition: its key ('prices:0'), its position.
+-- ARGV: the first page's size, how many times larger each next page is, the largest page's size, then per
+-- partition: its key ('prices:0'), its position.
 -- A partition not given is read from 0.
 -- Returns { events, floors }: events newest first, as stream id, topic, partition, offset, data, ...; floors as
 -- partition key, floor, ...
@@ -11,7 +12,7 @@
 -- rise within a partition of a channel), or at the oldest event. It cannot stop at the first event it does not
 -- need: older events of another partition may still be after that partition's position (pods are not in step).
 local from = {}
-for i = 3, #ARGV, 2 do
+for i = 4, #ARGV, 2 do
   from[ARGV[i]] = tonumber(ARGV[i + 1])
 end
 
@@ -34,7 +35,8 @@ end
 
 local events = {}
 local count = tonumber(ARGV[1])
-local largest = tonumber(ARGV[2])
+local growth = tonumber(ARGV[2])
+local largest = tonumber(ARGV[3])
 local before = '+'
 while still_missing > 0 do
   local page = redis.call('XREVRANGE', KEYS[1], before, '-', 'COUNT', count)
@@ -59,6 +61,6 @@ while still_missing > 0 do
   end
   if #page < count then break end
   before = '(' .. page[#page][1]
-  count = math.min(count * 4, largest)
+  count = math.min(count * growth, largest)
 end
 return { events, floors }

@@ -12,6 +12,13 @@ final class ProcStats {
     /** USER_HZ: the unit of utime and stime. 100 on every Linux build this runs on; overridable. */
     static final double CLK_TCK = Double.parseDouble(System.getProperty("bench.clk_tck", "100"));
 
+    /**
+     * The root cgroup's CPU time of all tasks, in nanoseconds (cgroup v1 cpuacct), where the machine has it; run.sh's
+     * {@code machine_busy_pct} reads the same files.
+     */
+    private static final List<Path> CPUACCT_USAGE = List.of(Path.of("/sys/fs/cgroup/cpuacct/cpuacct.usage"),
+            Path.of("/sys/fs/cgroup/cpu,cpuacct/cpuacct.usage"));
+
     private ProcStats() {
     }
 
@@ -57,16 +64,12 @@ final class ProcStats {
         return 0;
     }
 
-    /** The root cgroup's CPU time of all tasks, in nanoseconds (cgroup v1 cpuacct), where the machine has it. */
-    private static final List<Path> CPUACCT_USAGE = List.of(Path.of("/sys/fs/cgroup/cpuacct/cpuacct.usage"),
-            Path.of("/sys/fs/cgroup/cpu,cpuacct/cpuacct.usage"));
-
     /**
      * CPU seconds used by the whole machine so far (all processes, all cores). From the scheduler's own count of every
      * task's run time (cpuacct) where there is one, as precise as a process's utime and stime; else from /proc/stat,
      * less idle and iowait. /proc/stat samples at each timer tick which state a CPU is in, and under many short bursts
      * it can count far less than the processes' own times add up to: on the development box it gave "other CPU"
-     * (machine less the processes measured) of -86 % to +56 % of a core in s1r windows.
+     * (machine less the processes measured) of -66 % to +56 % of a core in the s1r windows of runs V to Z.
      */
     static double machineBusySeconds() {
         for (Path usage : CPUACCT_USAGE) {

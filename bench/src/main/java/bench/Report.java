@@ -350,10 +350,8 @@ public final class Report {
             Map<String, Object> p = Histograms.percentilesMs(h);
             pooled.put(e.getKey(), p);
             ObjectNode m = medians.get(e.getKey());
-            for (String k : List.of("p50", "p99", "p999")) {
-                if (m != null) {
-                    m.put(k + "Pooled", (Double) p.get(k));
-                }
+            if (m != null) {
+                List.of("p50", "p99", "p999").forEach(k -> m.put(k + "Pooled", (Double) p.get(k)));
             }
             md.append(String.format(Locale.ROOT, "| **%d windows pooled** | %s | | %.1f | %.1f | %.1f | %.1f | | | | |%n",
                     e.getValue().size(), e.getKey().equals("ms") ? MS : NCHAN, p.get("p50"), p.get("p99"), p.get("p999"),

@@ -35,9 +35,11 @@ public class RedisReplayStore implements ReplayStore {
     private static final long EXPIRY_SLACK_MILLIS = 10_000;
     /**
      * Reads go back from the newest event a page at a time, the first small (a client that resumes has mostly missed
-     * a few events), each next one larger, so a long read takes few steps.
+     * a few events), each next one {@code PAGE_GROWTH} times larger up to {@code MAX_PAGE}, so a long read takes few
+     * steps. The same sizes for read.lua (passed to it) and {@link #latestBefore}.
      */
     private static final int FIRST_PAGE = 16;
+    private static final int PAGE_GROWTH = 4;
     private static final int MAX_PAGE = 512;
 
     private final ReactiveRedisDataSource redis;
@@ -131,8 +133,9 @@ public class RedisReplayStore implements ReplayStore {
      */
     @Override
     public Uni<ChannelHistory> read(Channel channel, Map<Partition, Long> from) {
-        List<String> args = new ArrayList<>(2 + 2 * from.size());
+        List<String> args = new ArrayList<>(3 + 2 * from.size());
         args.add(Integer.toString(FIRST_PAGE));
+        args.add(Integer.toString(PAGE_GROWTH));
         args.add(Integer.toString(MAX_PAGE));
         from.forEach((partition, position) -> {
             args.add(partition.key());
@@ -184,7 +187,7 @@ public class RedisReplayStore implements ReplayStore {
     }
 
     private static int nextPage(int count) {
-        return Math.min(count * 4, MAX_PAGE);
+        return Math.min(count * PAGE_GROWTH, MAX_PAGE);
     }
 
     private static Page parse(Response reply) {
