@@ -10,25 +10,32 @@
 #   options: --no-build (use target/market-stream-runner.jar as it is)  --only s1,s3,s1r  --servers ms|nchan|ms,nchan  --profile
 #            --hop-probe (during market-stream's scenario 1, a bare Kafka consumer reports the broker hop alone:
 #            results/hop-probe-s1.txt; a diagnostic, it adds a consumer to the broker)
+#            --kafka-shadow (with --servers nchan only: market-stream's Kafka traffic, publisher and a bare consumer of a
+#            topic of its own, kept up on the broker throughout, so nchan runs on a box as busy with Kafka as
+#            market-stream's windows are; a diagnostic)
 # Durations and sizes: environment variables, see "Settings" below.
 set -euo pipefail
 
 BENCH=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(dirname "$BENCH")
 
-SMOKE=0; BUILD=1; PROFILE=0; HOP_PROBE=0; ONLY=""; SERVERS=""
+SMOKE=0; BUILD=1; PROFILE=0; HOP_PROBE=0; KAFKA_SHADOW=0; ONLY=""; SERVERS=""
 while (($#)); do
   case "$1" in
     --smoke) SMOKE=1 ;;
     --no-build) BUILD=0 ;;
     --profile) PROFILE=1 ;;
     --hop-probe) HOP_PROBE=1 ;;
+    --kafka-shadow) KAFKA_SHADOW=1 ;;
     --only) ONLY=$2; shift ;;
     --servers) SERVERS=$2; shift ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
   shift
 done
+if ((KAFKA_SHADOW)) && [ "$SERVERS" != nchan ]; then
+  echo "--kafka-shadow needs --servers nchan: it would load market-stream's own windows" >&2; exit 2
+fi
 
 # ---- Settings -----------------------------------------------------------------------------------------------
 KAFKA_PORT=${KAFKA_PORT:-29092}          # and KAFKA_PORT+1 for its controller
@@ -337,6 +344,12 @@ run_load() { # server scenario
 }
 
 start_kafka
+if ((KAFKA_SHADOW)); then
+  log "kafka shadow: $S1R_RATE events/s published to and read back from the broker until the run ends"
+  java -Xmx256m -XX:+UseParallelGC $QUIET -cp "$CP" bench.KafkaShadow "127.0.0.1:$KAFKA_PORT" "$S1R_RATE" 86400 \
+    "$PARTITIONS" > "$WORK/kafka-shadow.log" 2>&1 &
+  STARTED+=("$!")
+fi
 for server in ${SERVERS//,/ }; do
   started=0
   for scenario in ${SCENARIOS//,/ }; do

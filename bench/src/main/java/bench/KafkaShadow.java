@@ -1,0 +1,73 @@
+package bench;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+
+/**
+ * A diagnostic: market-stream's Kafka traffic without market-stream. Publishes at a rate to a topic of its own, as the
+ * load generator publishes to market-stream (same producer settings, same payload size), and reads it back with a bare
+ * consumer that fetches as the pod's live consumer does. Run beside an nchan-only run, it puts on the box what the
+ * broker and a consumer cost market-stream's windows, so the two servers' tails can be compared under the same
+ * load of the machine's other processes.
+ *
+ * <p>Arguments: bootstrap servers, events/s, seconds, partitions.
+ */
+public final class KafkaShadow {
+
+    private static final String TOPIC = "bench.shadow";
+
+    public static void main(String[] args) throws Exception {
+        String bootstrap = args[0];
+        double rate = Double.parseDouble(args[1]);
+        double seconds = Double.parseDouble(args[2]);
+        int partitions = Integer.parseInt(args[3]);
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+            admin.createTopics(Set.of(new NewTopic(TOPIC, partitions, (short) 1))).all().get();
+        } catch (ExecutionException e) {
+            if (!(e.getCause() instanceof TopicExistsException)) {
+                throw e;
+            }
+        }
+        Thread reader = new Thread(() -> read(bootstrap), "shadow-consumer");
+        reader.setDaemon(true);
+        reader.start();
+        String[] channels = new String[100];
+        for (int i = 0; i < channels.length; i++) {
+            channels[i] = "SHADOW" + i;
+        }
+        try (KafkaPublisher publisher = new KafkaPublisher(bootstrap, TOPIC)) {
+            long sent = new Pacer(publisher, channels).run(rate, seconds, Long.MAX_VALUE);
+            System.out.println("shadow: published " + sent + ", failed " + publisher.failed());
+        }
+    }
+
+    private static void read(String bootstrap) {
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                ConsumerConfig.CLIENT_ID_CONFIG, "bench-shadow",
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
+                ConsumerConfig.FETCH_MIN_BYTES_CONFIG, 1,
+                ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 500), new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            List<TopicPartition> assigned = new ArrayList<>();
+            consumer.partitionsFor(TOPIC).forEach(p -> assigned.add(new TopicPartition(TOPIC, p.partition())));
+            consumer.assign(assigned);
+            consumer.seekToEnd(assigned);
+            while (true) {
+                consumer.poll(Duration.ofSeconds(1));
+            }
+        }
+    }
+}
