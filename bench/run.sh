@@ -10,9 +10,8 @@
 #   options: --no-build (use target/market-stream-runner.jar as it is)  --only s1,s3,s1r  --servers ms|nchan|ms,nchan  --profile
 #            --hop-probe (during market-stream's scenario 1, a bare Kafka consumer reports the broker hop alone:
 #            results/hop-probe-s1.txt; a diagnostic, it adds a consumer to the broker)
-#            --kafka-shadow (with --servers nchan only: market-stream's Kafka traffic, publisher and a bare consumer of a
-#            topic of its own, kept up on the broker throughout, so nchan runs on a box as busy with Kafka as
-#            market-stream's windows are; a diagnostic)
+#            --kafka-shadow (with --only s1r --servers nchan: over the rounds, market-stream's live Kafka traffic, a
+#            publisher and a bare consumer of a topic of their own, on the broker beside nchan; a diagnostic)
 # Durations and sizes: environment variables, see "Settings" below.
 set -euo pipefail
 
@@ -33,8 +32,8 @@ while (($#)); do
   esac
   shift
 done
-if ((KAFKA_SHADOW)) && [ "$SERVERS" != nchan ]; then
-  echo "--kafka-shadow needs --servers nchan: it would load market-stream's own windows" >&2; exit 2
+if ((KAFKA_SHADOW)) && { [ "$SERVERS" != nchan ] || [ "$ONLY" != s1r ]; }; then
+  echo "--kafka-shadow needs --only s1r --servers nchan: it would load market-stream's own windows" >&2; exit 2
 fi
 
 # ---- Settings -----------------------------------------------------------------------------------------------
@@ -174,6 +173,7 @@ log "building the load generator (bench/pom.xml)"
   echo "  \"somaxconn\": $(sysctl -n net.core.somaxconn), \"ipLocalPortRange\": \"$(sysctl -n net.ipv4.ip_local_port_range | tr '\t' ' ')\","
   echo "  \"fileMax\": $(sysctl -n fs.file-max), \"ulimitN\": $(ulimit -n),"
   echo "  \"msJavaOpts\": \"$MS_JAVA_OPTS\", \"loadJavaOpts\": \"$LOAD_JAVA_OPTS\", \"ioThreads\": $IO_THREADS,"
+  echo "  \"kafkaShadow\": $( ((KAFKA_SHADOW)) && echo true || echo false),"
   echo "  \"smoke\": $( ((SMOKE)) && echo true || echo false)"
   echo "}"
 } > "$RESULTS/environment.json"
@@ -344,12 +344,6 @@ run_load() { # server scenario
 }
 
 start_kafka
-if ((KAFKA_SHADOW)); then
-  log "kafka shadow: $S1R_RATE events/s published to and read back from the broker until the run ends"
-  java -Xmx256m -XX:+UseParallelGC $QUIET -cp "$CP" bench.KafkaShadow "127.0.0.1:$KAFKA_PORT" "$S1R_RATE" 86400 \
-    "$PARTITIONS" > "$WORK/kafka-shadow.log" 2>&1 &
-  STARTED+=("$!")
-fi
 for server in ${SERVERS//,/ }; do
   started=0
   for scenario in ${SCENARIOS//,/ }; do
@@ -378,6 +372,13 @@ if [[ ",$SCENARIOS," == *,s1r,* ]] && ((! SMOKE)); then
   declare -A S1R_REDIS=()
   if [[ ",$SERVERS," == *,ms,* ]]; then MS_HEARTBEAT=$S1R_MS_HEARTBEAT start_ms s1r; S1R_REDIS[ms]=$REDIS_PID; fi
   if [[ ",$SERVERS," == *,nchan,* ]]; then start_nchan s1r; S1R_REDIS[nchan]=$REDIS_PID; fi
+  SHADOW_PID=""
+  if ((KAFKA_SHADOW)); then
+    log "kafka shadow: $S1R_RATE events/s published to the broker and read back, until the rounds end"
+    java -Xmx256m -XX:+UseParallelGC $QUIET -cp "$CP" bench.KafkaShadow "127.0.0.1:$KAFKA_PORT" "$S1R_RATE" \
+      "$PARTITIONS" > "$RESULTS/kafka-shadow.log" 2>&1 &
+    SHADOW_PID=$!; STARTED+=("$SHADOW_PID")
+  fi
   read -r -a args <<< "$(scenario_args s1r)"
   start_at=$(( $(date +%s%3N) + S1R_LEAD_SECONDS * 1000 )) slot=0 loads=()
   log "s1r: ${args[*]}, first window at $(date -d @$((start_at / 1000)) +%T)"
@@ -388,6 +389,10 @@ if [[ ",$SCENARIOS," == *,s1r,* ]] && ((! SMOKE)); then
     loads+=("$!"); STARTED+=("$!"); slot=$((slot + 1))
   done
   for pid in "${loads[@]}"; do wait "$pid" || true; done
+  if [ -n "$SHADOW_PID" ]; then
+    kill -0 "$SHADOW_PID" 2>/dev/null || { log "the kafka shadow stopped early: $RESULTS/kafka-shadow.log"; FAILED+=(kafka-shadow); }
+    stop_pid "$SHADOW_PID"
+  fi
   for server in ${SERVERS//,/ }; do
     grep -E 'PASS|FAIL|Exception' "$WORK/load-s1r-$server.log" || true
     grep -q '"pass" : true' "$RESULTS/s1r-$server.json" 2>/dev/null || FAILED+=("s1r-$server")

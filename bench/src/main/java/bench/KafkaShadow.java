@@ -1,11 +1,13 @@
 package bench;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.atomic.AtomicLong;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -23,17 +25,18 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  * broker and a consumer cost market-stream's windows, so the two servers' tails can be compared under the same
  * load of the machine's other processes.
  *
- * <p>Arguments: bootstrap servers, events/s, seconds, partitions.
+ * <p>Arguments: bootstrap servers, events/s, partitions. Runs until stopped, and prints every 10 s what it has
+ * published, had acknowledged and read back; exits with 1 if its consumer fails.
  */
 public final class KafkaShadow {
 
     private static final String TOPIC = "bench.shadow";
+    private static final AtomicLong READ = new AtomicLong();
 
     public static void main(String[] args) throws Exception {
         String bootstrap = args[0];
         double rate = Double.parseDouble(args[1]);
-        double seconds = Double.parseDouble(args[2]);
-        int partitions = Integer.parseInt(args[3]);
+        int partitions = Integer.parseInt(args[2]);
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
             admin.createTopics(Set.of(new NewTopic(TOPIC, partitions, (short) 1))).all().get();
         } catch (ExecutionException e) {
@@ -41,7 +44,14 @@ public final class KafkaShadow {
                 throw e;
             }
         }
-        Thread reader = new Thread(() -> read(bootstrap), "shadow-consumer");
+        Thread reader = new Thread(() -> {
+            try {
+                read(bootstrap);
+            } catch (RuntimeException e) {
+                e.printStackTrace();
+                System.exit(1);
+            }
+        }, "shadow-consumer");
         reader.setDaemon(true);
         reader.start();
         String[] channels = new String[100];
@@ -49,8 +59,22 @@ public final class KafkaShadow {
             channels[i] = "SHADOW" + i;
         }
         try (KafkaPublisher publisher = new KafkaPublisher(bootstrap, TOPIC)) {
-            long sent = new Pacer(publisher, channels).run(rate, seconds, Long.MAX_VALUE);
-            System.out.println("shadow: published " + sent + ", failed " + publisher.failed());
+            Thread status = new Thread(() -> report(publisher), "shadow-status");
+            status.setDaemon(true);
+            status.start();
+            new Pacer(publisher, channels).run(rate, Double.MAX_VALUE, Long.MAX_VALUE);
+        }
+    }
+
+    private static void report(KafkaPublisher publisher) {
+        while (true) {
+            try {
+                Thread.sleep(10_000);
+            } catch (InterruptedException e) {
+                return;
+            }
+            System.out.printf("%s acknowledged %d, failed %d, read back %d%n", Instant.now(), publisher.acked(),
+                    publisher.failed(), READ.get());
         }
     }
 
@@ -66,7 +90,7 @@ public final class KafkaShadow {
             consumer.assign(assigned);
             consumer.seekToEnd(assigned);
             while (true) {
-                consumer.poll(Duration.ofSeconds(1));
+                READ.addAndGet(consumer.poll(Duration.ofSeconds(1)).count());
             }
         }
     }
