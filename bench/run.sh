@@ -10,7 +10,7 @@
 #   options: --no-build (use target/market-stream-runner.jar as it is)  --only s1,s3,s1r  --servers ms|nchan|ms,nchan  --profile
 #            --hop-probe (during market-stream's scenario 1, a bare Kafka consumer reports the broker hop alone:
 #            results/hop-probe-s1.txt; a diagnostic, it adds a consumer to the broker)
-#            --kafka-shadow (with --only s1r --servers nchan: over the rounds, market-stream's live Kafka traffic, a
+#            --kafka-shadow (with --only s1r --servers nchan: until the rounds end, market-stream's live Kafka traffic, a
 #            publisher and a bare consumer of a topic of their own, on the broker beside nchan; a diagnostic)
 # Durations and sizes: environment variables, see "Settings" below.
 set -euo pipefail
@@ -33,7 +33,7 @@ while (($#)); do
   shift
 done
 if ((KAFKA_SHADOW)) && { [ "$SERVERS" != nchan ] || [ "$ONLY" != s1r ]; }; then
-  echo "--kafka-shadow needs --only s1r --servers nchan: it would load market-stream's own windows" >&2; exit 2
+  echo "--kafka-shadow needs --only s1r --servers nchan: it is for nchan's rounds, and would load any other measure" >&2; exit 2
 fi
 
 # ---- Settings -----------------------------------------------------------------------------------------------
