@@ -27,22 +27,29 @@ public final class HopProbe {
 
     private static final int MAX_MS = 60_000;
 
+    /**
+     * A bare consumer of every partition of a topic from its end, that fetches as the pod's live consumer does: a long
+     * poll answered as soon as a record is there.
+     */
+    static KafkaConsumer<byte[], byte[]> atEnd(String bootstrap, String topic, String clientId) {
+        KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                ConsumerConfig.CLIENT_ID_CONFIG, clientId,
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
+                ConsumerConfig.FETCH_MIN_BYTES_CONFIG, 1,
+                ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 500), new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        List<TopicPartition> partitions = new ArrayList<>();
+        consumer.partitionsFor(topic).forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
+        consumer.assign(partitions);
+        consumer.seekToEnd(partitions);
+        return consumer;
+    }
+
     public static void main(String[] args) throws InterruptedException {
         String bootstrap = args[0];
         String topic = args[1];
         long intervalMs = Long.parseLong(args[2]) * 1000;
-        Map<String, Object> config = Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ConsumerConfig.CLIENT_ID_CONFIG, "bench-hop-probe",
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
-                ConsumerConfig.FETCH_MIN_BYTES_CONFIG, 1,
-                ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 500);
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(config, new ByteArrayDeserializer(),
-                new ByteArrayDeserializer())) {
-            List<TopicPartition> partitions = new ArrayList<>();
-            consumer.partitionsFor(topic).forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
-            consumer.assign(partitions);
-            consumer.seekToEnd(partitions);
+        try (KafkaConsumer<byte[], byte[]> consumer = atEnd(bootstrap, topic, "bench-hop-probe")) {
             System.out.println("# time, records, p50 / p99 / p99.9 / max ms, share over 2 / 5 / 10 ms");
             long[] histogram = new long[MAX_MS + 1];
             long count = 0;

@@ -2,8 +2,6 @@ package bench;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
@@ -12,11 +10,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.TopicExistsException;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
  * A diagnostic: market-stream's Kafka traffic without market-stream. Publishes at a rate to a topic of its own, as the
@@ -79,16 +74,7 @@ public final class KafkaShadow {
     }
 
     private static void read(String bootstrap) {
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ConsumerConfig.CLIENT_ID_CONFIG, "bench-shadow",
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
-                ConsumerConfig.FETCH_MIN_BYTES_CONFIG, 1,
-                ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 500), new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            List<TopicPartition> assigned = new ArrayList<>();
-            consumer.partitionsFor(TOPIC).forEach(p -> assigned.add(new TopicPartition(TOPIC, p.partition())));
-            consumer.assign(assigned);
-            consumer.seekToEnd(assigned);
+        try (KafkaConsumer<byte[], byte[]> consumer = HopProbe.atEnd(bootstrap, TOPIC, "bench-shadow")) {
             while (true) {
                 READ.addAndGet(consumer.poll(Duration.ofSeconds(1)).count());
             }
